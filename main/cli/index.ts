@@ -1,0 +1,286 @@
+/**
+ * wecom-audit: the command line face of the core (shared/spec/cli.md).
+ * argv → one or more dispatch() calls → stdout (one JSON document with --json, else text for a
+ * person) and an exit code from the contract. Progress and warnings go to stderr.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ApiError, ImportProgress, ImportSummary, In, Method, MessageRow, Out, QuarantineEntry, Stats } from '../../preload/api.js';
+import { Session } from '../core/api/context.js';
+import { dispatch } from '../core/api/dispatch.js';
+import { exitCodeFor } from '../core/api/errors.js';
+import { defaultDbPath } from '../core/paths.js';
+import { readPassphrase } from './prompt.js';
+import { formatTable, formatTime } from './format.js';
+
+type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+class UsageError extends Error {}
+
+const COMMON = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  user: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; usage: string; minArgs?: number; maxArgs?: number }> = {
+  init: { options: {}, usage: 'init --db FILE', maxArgs: 0 },
+  import: {
+    options: { media: { type: 'string' }, 'batch-size': { type: 'string' }, 'max-record-bytes': { type: 'string' } },
+    usage: 'import --db FILE PATH… [--media DIR]',
+    minArgs: 1,
+  },
+  quarantine: { options: { limit: { type: 'string' } }, usage: 'quarantine --db FILE [--limit N]', maxArgs: 0 },
+  stats: { options: {}, usage: 'stats --db FILE', maxArgs: 0 },
+  messages: {
+    options: { conversation: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
+    usage: 'messages --db FILE [--conversation ID] [--from T] [--to T] [--limit N]',
+    maxArgs: 0,
+  },
+};
+
+const HELP = `wecom-audit — 会话存档合规审计工作站 命令行 / WeCom Compliance Workstation CLI
+
+用法 / usage: wecom-audit <command> [options]
+
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage}`)
+  .join('\n')}
+
+通用选项 / common options:
+  --db FILE     加密存储库 / the encrypted store (default: ${defaultDbPath()})
+  --json        只输出一个 JSON 文档 / print exactly one JSON document on stdout
+  --user NAME   操作用户 / the acting user (default admin)
+口令来自环境变量 WECOM_AUDIT_PASSPHRASE，或终端上的隐藏输入。
+The passphrase comes from WECOM_AUDIT_PASSPHRASE or a hidden prompt on a terminal.
+退出码 / exit codes: 0 done, 1 failed, 2 usage, 3 passphrase, 4 rejected, 5 integrity, 6 not permitted`;
+
+function int(v: string | boolean | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw new UsageError(`--${name} 需要整数 / --${name} takes a whole number`);
+  return Number(v);
+}
+
+/** Accepts epoch milliseconds, or a date/time read as Beijing time (UTC+8) when it has no zone. */
+export function parseTime(v: string | boolean | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new UsageError(`--${name} 需要时间 / --${name} takes a time`);
+  if (/^\d{10,}$/.test(v)) return Number(v);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
+  if (m) {
+    const [, y, mo, d, h = '00', mi = '00', s = '00'] = m;
+    return Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}+08:00`);
+  }
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new UsageError(`--${name} 无法识别的时间：${v} / --${name}: unrecognised time: ${v}`);
+  return t;
+}
+
+class Cli {
+  readonly session = new Session({ version: VERSION, defaultDbPath: defaultDbPath(), samplesDir: samplesDir(), nativeDialogs: false });
+  constructor(
+    readonly json: boolean,
+    readonly dbPath: string,
+    readonly user: string | undefined,
+  ) {}
+
+  async call<M extends Method>(method: M, input: In<M>): Promise<Out<M>> {
+    const res = await dispatch(method, input, this.session);
+    if (!res.ok) throw new CliFailure(res.error);
+    return res.value as Out<M>;
+  }
+
+  async unlock(): Promise<void> {
+    const passphrase = await readPassphrase('口令 / passphrase: ');
+    await this.call('store.unlock', { dbPath: this.dbPath, passphrase, ...(this.user && { user: this.user }) });
+  }
+
+  print(value: unknown, human: () => string): void {
+    process.stdout.write(this.json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
+  }
+}
+
+class CliFailure extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+const VERSION = (() => {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/** bin/wecom-audit.js sets WECOM_AUDIT_ROOT to the project (or unpacked app) folder. */
+function appRoot(): string {
+  return process.env.WECOM_AUDIT_ROOT ?? process.cwd();
+}
+function samplesDir(): string {
+  return path.join(appRoot(), 'resources', 'samples');
+}
+
+function progressPrinter(): (p: ImportProgress) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    const pct = p.bytesTotal ? Math.min(100, Math.floor((p.bytesRead / p.bytesTotal) * 100)) : 0;
+    const name = path.basename(p.file);
+    if (tty) {
+      const width = 30;
+      const filled = Math.round((pct / 100) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% 文件 ${p.fileIndex + 1}/${p.fileCount} ${name} 已读 ${p.read} 导入 ${p.imported} 重复 ${p.duplicates} 隔离 ${p.quarantined}   `);
+    } else if (now - last > 2000 || pct === 100) {
+      last = now;
+      process.stderr.write(`导入中 / importing: file ${p.fileIndex + 1}/${p.fileCount} ${name} ${pct}% read=${p.read} imported=${p.imported} duplicates=${p.duplicates} quarantined=${p.quarantined}\n`);
+    }
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const command = argv[0];
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command ? 0 : 2;
+  }
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`未知命令：${command} / unknown command: ${command}\n\n${HELP}`);
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args: argv.slice(1), options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true }) as Parsed;
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n用法 / usage: wecom-audit ${spec.usage}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`wecom-audit ${spec.usage}\n`);
+    return 0;
+  }
+  if (spec.minArgs !== undefined && positionals.length < spec.minArgs) throw new UsageError(`缺少参数 / missing argument\n用法 / usage: wecom-audit ${spec.usage}`);
+  if (spec.maxArgs !== undefined && positionals.length > spec.maxArgs) throw new UsageError(`多余的参数：${positionals.join(' ')} / unexpected argument\n用法 / usage: wecom-audit ${spec.usage}`);
+
+  const dbPath = path.resolve(typeof values.db === 'string' ? values.db : defaultDbPath());
+  const cli = new Cli(!!values.json, dbPath, values.user as string | undefined);
+  try {
+    switch (command) {
+      case 'init': {
+        fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+        const passphrase = await readPassphrase('新口令 / new passphrase: ', true);
+        const out = await cli.call('store.create', { dbPath, passphrase });
+        cli.print(out, () => `已创建加密存储库 / created encrypted store: ${out.created}\n密钥环 / keyring: ${out.created}.keyring（请与存储库一起备份 / back it up with the store）`);
+        return 0;
+      }
+      case 'import': {
+        await cli.unlock();
+        const printer = progressPrinter();
+        cli.session.onEvent((event, payload) => {
+          if (event === 'import.progress') printer(payload as ImportProgress);
+        });
+        const input: In<'import.run'> = { paths: positionals };
+        if (typeof values.media === 'string') input.mediaDir = values.media;
+        const bs = int(values['batch-size'], 'batch-size');
+        if (bs !== undefined) input.batchSize = bs;
+        const mrb = int(values['max-record-bytes'], 'max-record-bytes');
+        if (mrb !== undefined) input.maxRecordBytes = mrb;
+        const onSigint = () => void cli.call('import.cancel', {});
+        process.once('SIGINT', onSigint);
+        const s = await cli.call('import.run', input);
+        process.off('SIGINT', onSigint);
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        for (const fe of s.fileErrors) process.stderr.write(`警告 / warning: ${fe.file}:${fe.line}: ${fe.reason}\n`);
+        const { fileErrors: _fe, files: _f, cancelled: _c, tookMs: _t, ...contractFields } = s;
+        cli.print(cli.json ? { ...contractFields, fileErrors: s.fileErrors, cancelled: s.cancelled, tookMs: s.tookMs } : s, () => describeImport(s));
+        return s.fileErrors.length || s.cancelled ? 1 : 0;
+      }
+      case 'quarantine': {
+        await cli.unlock();
+        const limit = int(values.limit, 'limit');
+        const rows = await cli.call('import.quarantine', limit !== undefined ? { limit } : {});
+        cli.print(
+          rows.map(({ file, line, reason }: QuarantineEntry) => ({ file, line, reason })),
+          () => (rows.length ? formatTable(['文件 file', '行 line', '原因 reason'], rows.map((r) => [r.file, String(r.line), r.reason])) : '隔离区为空 / quarantine is empty'),
+        );
+        return 0;
+      }
+      case 'stats': {
+        await cli.unlock();
+        const st = await cli.call('store.stats', {});
+        cli.print(
+          cli.json ? { messages: st.messages, conversations: st.conversations, staff: st.staff, contacts: st.contacts, byType: st.byType, quarantined: st.quarantined, media: st.media } : st,
+          () => describeStats(st),
+        );
+        return 0;
+      }
+      case 'messages': {
+        await cli.unlock();
+        const input: In<'messages.list'> = {};
+        const conv = int(values.conversation, 'conversation');
+        if (conv !== undefined) input.conversation = conv;
+        const from = parseTime(values.from, 'from');
+        if (from !== undefined) input.from = from;
+        const to = parseTime(values.to, 'to');
+        if (to !== undefined) input.to = to;
+        const limit = int(values.limit, 'limit');
+        if (limit !== undefined) input.limit = limit;
+        const rows = await cli.call('messages.list', input);
+        cli.print(
+          rows.map((m: MessageRow) => ({ msgid: m.msgid, msgtime: m.msgtime ?? 0, from: m.from, msgtype: m.msgtype, text: m.text, conversation: m.conversation })),
+          () => formatTable(['时间 time', '发送者 from', '类型 type', '内容 text'], rows.map((m) => [formatTime(m.msgtime), m.from, m.msgtype, m.text.replace(/\s+/g, ' ').slice(0, 80)])),
+        );
+        return 0;
+      }
+    }
+    return 2;
+  } finally {
+    cli.session.close();
+  }
+}
+
+function describeImport(s: ImportSummary): string {
+  const types = Object.entries(s.byType)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return [
+    `读取 read ${s.read}，导入 imported ${s.imported}，重复 duplicates ${s.duplicates}，隔离 quarantined ${s.quarantined}`,
+    `媒体已关联 media linked ${s.mediaLinked}，缺失 missing ${s.mediaMissing}`,
+    `按类型 by type: ${types || '-'}`,
+    `文件 files ${s.files}，用时 took ${(s.tookMs / 1000).toFixed(1)} s${s.cancelled ? '，已取消 cancelled' : ''}`,
+    ...(s.fileErrors.length ? [`文件错误 file errors: ${s.fileErrors.length}`] : []),
+  ].join('\n');
+}
+
+function describeStats(st: Stats): string {
+  return [
+    `消息 messages ${st.messages}`,
+    `会话 conversations ${st.conversations}`,
+    `员工 staff ${st.staff}，客户 contacts ${st.contacts}`,
+    `隔离 quarantined ${st.quarantined}`,
+    `媒体 media: 已关联 linked ${st.media.linked}，缺失 missing ${st.media.missing}，校验不符 mismatched ${st.media.mismatched}`,
+    `时间范围 range: ${formatTime(st.firstMessageAt)} — ${formatTime(st.lastMessageAt)}`,
+    formatTable(['类型 type', '数量 count'], Object.entries(st.byType).map(([k, v]) => [k, String(v)])),
+  ].join('\n');
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  let code: number;
+  try {
+    code = await run(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      code = 2;
+    } else if (e instanceof CliFailure) {
+      process.stderr.write(`错误 / error: ${e.error.messageZh}\n${e.error.messageEn}\n`);
+      code = exitCodeFor[e.error.code];
+    } else {
+      process.stderr.write(`错误 / error: ${(e as Error).stack ?? e}\n`);
+      code = 1;
+    }
+  }
+  process.exitCode = code;
+}

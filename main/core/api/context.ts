@@ -1,0 +1,44 @@
+/**
+ * What a handler may use besides its input: the open store, the host's configuration and a
+ * way to emit events. Each host (Electron, CLI, test server) makes one Session.
+ */
+import type { EventName, Events } from '../../../preload/api.js';
+import type { Store } from '../store/index.js';
+import { CoreError } from './errors.js';
+
+export type HostConfig = {
+  version: string;
+  defaultDbPath: string;
+  samplesDir: string;
+  nativeDialogs: boolean;
+  /** host-provided native dialogs (Electron only); core handlers never open windows */
+  pickPaths?: (kind: 'files' | 'folder' | 'saveFile', title?: string) => Promise<string[]>;
+};
+
+export class Session {
+  store: Store | null = null;
+  importAbort: AbortController | null = null;
+  private listeners = new Set<(event: EventName, payload: unknown) => void>();
+
+  constructor(readonly config: HostConfig) {}
+
+  requireStore(): Store {
+    if (!this.store) throw new CoreError('locked', '存储库未打开：请先创建或解锁', 'No store is open: create or unlock one first');
+    return this.store;
+  }
+
+  emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of this.listeners) l(event, payload);
+  }
+
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.importAbort?.abort();
+    this.store?.close();
+    this.store = null;
+  }
+}

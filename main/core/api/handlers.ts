@@ -1,0 +1,98 @@
+/**
+ * The one handler table. Every method of preload/api.ts has exactly one handler here; a missing
+ * or mistyped one fails tsc, and combine() refuses a name defined twice. Hosts never call the
+ * core any other way.
+ */
+import type { In, Method, Out } from '../../../preload/api.js';
+import { listMessages, listQuarantine, stats } from '../archive/queries.js';
+import { importExports } from '../import/importer.js';
+import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
+import type { Session } from './context.js';
+import { CoreError } from './errors.js';
+
+export type Handler<M extends Method> = (input: In<M>, session: Session) => Promise<Out<M>> | Out<M>;
+export type Handlers = { [M in Method]: Handler<M> };
+type Slice = Partial<Handlers>;
+
+export function combine(...slices: Slice[]): Handlers {
+  const table: Record<string, unknown> = {};
+  for (const slice of slices) {
+    for (const [name, fn] of Object.entries(slice)) {
+      if (name in table) throw new Error(`handler ${name} defined twice`);
+      table[name] = fn;
+    }
+  }
+  return table as Handlers;
+}
+
+const MIN_PASSPHRASE = 8;
+
+const storeSlice = {
+  'app.info': (_: In<'app.info'>, s: Session) => ({
+    version: s.config.version,
+    defaultDbPath: s.config.defaultDbPath,
+    samplesDir: s.config.samplesDir,
+    nativeDialogs: s.config.nativeDialogs,
+    open: s.store ? { dbPath: s.store.dbPath, user: s.store.user, schemaVersion: s.store.schemaVersion, cipher: CIPHER_DESCRIPTION } : null,
+  }),
+  'store.create': (i: In<'store.create'>, s: Session) => {
+    if (i.passphrase.length < MIN_PASSPHRASE) {
+      throw new CoreError('usage', `口令至少 ${MIN_PASSPHRASE} 个字符`, `The passphrase needs at least ${MIN_PASSPHRASE} characters`);
+    }
+    s.close();
+    s.store = createStore(i.dbPath, i.passphrase);
+    return { created: i.dbPath };
+  },
+  'store.unlock': (i: In<'store.unlock'>, s: Session) => {
+    s.close();
+    s.store = openStore(i.dbPath, i.passphrase, i.user ?? 'admin');
+    return { dbPath: s.store.dbPath, user: s.store.user, schemaVersion: s.store.schemaVersion, cipher: CIPHER_DESCRIPTION };
+  },
+  'store.lock': (_: In<'store.lock'>, s: Session) => {
+    s.close();
+    return { locked: true as const };
+  },
+  'store.stats': (_: In<'store.stats'>, s: Session) => stats(s.requireStore().db),
+} satisfies Slice;
+
+const importSlice = {
+  'import.run': async (i: In<'import.run'>, s: Session) => {
+    const store = s.requireStore();
+    if (s.importAbort) throw new CoreError('usage', '已有导入正在进行', 'An import is already running');
+    const abort = new AbortController();
+    s.importAbort = abort;
+    try {
+      return await importExports(store, {
+        paths: i.paths,
+        ...(i.mediaDir !== undefined && { mediaDir: i.mediaDir }),
+        ...(i.batchSize !== undefined && { batchSize: i.batchSize }),
+        ...(i.maxRecordBytes !== undefined && { maxRecordBytes: i.maxRecordBytes }),
+        signal: abort.signal,
+        onProgress: (p) => s.emit('import.progress', p),
+      });
+    } finally {
+      s.importAbort = null;
+    }
+  },
+  'import.cancel': (_: In<'import.cancel'>, s: Session) => {
+    const running = !!s.importAbort;
+    s.importAbort?.abort();
+    return { cancelled: running };
+  },
+  'import.quarantine': (i: In<'import.quarantine'>, s: Session) => listQuarantine(s.requireStore().db, i.limit),
+} satisfies Slice;
+
+const messagesSlice = {
+  'messages.list': (i: In<'messages.list'>, s: Session) => listMessages(s.requireStore().db, i),
+} satisfies Slice;
+
+const shellSlice = {
+  'shell.pickPaths': async (i: In<'shell.pickPaths'>, s: Session) => {
+    if (!s.config.pickPaths) {
+      throw new CoreError('usage', '此环境没有文件对话框，请直接输入路径', 'No file dialog here; type the path instead');
+    }
+    return { paths: await s.config.pickPaths(i.kind, i.title) };
+  },
+} satisfies Slice;
+
+export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, shellSlice);

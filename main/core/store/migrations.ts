@@ -1,0 +1,148 @@
+/**
+ * Versioned schema. Each migration runs in its own transaction (SQLite DDL is transactional),
+ * so a store is always at exactly one version; PRAGMA user_version records it.
+ * Never edit a migration that has shipped: add a new one. test/fixtures/store-v1.db was
+ * written by migration 1 and is opened by the tests with the current code.
+ */
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+
+export type Migration = { version: number; name: string; up: (db: Database) => void };
+
+const v1 = `
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE import_files(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  size INTEGER,
+  first_at INTEGER NOT NULL,
+  last_at INTEGER NOT NULL,
+  status TEXT NOT NULL,          -- running | done | failed
+  records INTEGER NOT NULL DEFAULT 0,
+  error TEXT
+);
+CREATE TABLE conversations(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,            -- single | group | system
+  key TEXT NOT NULL UNIQUE,      -- 'room:<roomid>' or 'single:<a>|<b>' with a < b
+  roomid TEXT NOT NULL DEFAULT '',
+  party_a TEXT,
+  party_b TEXT,
+  first_time INTEGER,
+  last_time INTEGER,
+  message_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE messages(
+  id INTEGER PRIMARY KEY,
+  msgid TEXT NOT NULL UNIQUE,
+  seq TEXT,                      -- unsigned 64-bit, kept as text
+  action TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  tolist TEXT NOT NULL,          -- JSON array
+  roomid TEXT NOT NULL DEFAULT '',
+  msgtime INTEGER,               -- epoch ms; NULL when the export said 0 (unknown)
+  msgtype TEXT NOT NULL,
+  conversation_id INTEGER REFERENCES conversations(id),
+  text TEXT NOT NULL DEFAULT '', -- every scannable text of the body, joined by newlines
+  raw TEXT NOT NULL,             -- the record exactly as it stood in the export
+  file_id INTEGER REFERENCES import_files(id),
+  line INTEGER
+);
+CREATE INDEX messages_conversation_time ON messages(conversation_id, msgtime, id);
+CREATE INDEX messages_time ON messages(msgtime);
+CREATE TABLE quarantine(
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  excerpt TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'record', -- record | file (a whole-file problem: truncated gzip, vanished file)
+  UNIQUE(file, line)
+);
+`;
+
+const v2 = `
+CREATE TABLE media(
+  sha256 TEXT PRIMARY KEY,
+  md5 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  name TEXT,
+  bytes BLOB NOT NULL            -- inside the encrypted store: media is never plain on disk
+);
+CREATE INDEX media_md5 ON media(md5);
+CREATE TABLE message_media(
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  part INTEGER NOT NULL,         -- 0: the body; n: item n of a chatrecord or mixed message
+  kind TEXT NOT NULL,
+  md5sum TEXT,
+  sdkfileid TEXT,
+  name_hint TEXT,                -- voiceid / voipid / filename
+  declared_size INTEGER,
+  status TEXT NOT NULL,          -- linked | missing | md5_mismatch
+  sha256 TEXT REFERENCES media(sha256),
+  PRIMARY KEY(message_id, part)
+);
+CREATE INDEX message_media_status ON message_media(status);
+CREATE TABLE recalls(
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id), -- the revoke notice
+  pre_msgid TEXT NOT NULL                                  -- the recalled message (may arrive later)
+);
+CREATE INDEX recalls_pre ON recalls(pre_msgid);
+CREATE TABLE consents(
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+  contact TEXT NOT NULL,
+  status TEXT NOT NULL,          -- agree | disagree
+  at INTEGER
+);
+CREATE INDEX consents_contact ON consents(contact, at);
+`;
+
+export const migrations: Migration[] = [
+  { version: 1, name: 'messages, conversations, quarantine', up: (db) => db.exec(v1) },
+  {
+    version: 2,
+    name: 'media, recalls, consents (backfilled from stored raw records)',
+    up: (db) => {
+      db.exec(v2);
+      // Older stores kept every raw record, so links can be derived for what is already there.
+      backfillV2(db);
+    },
+  },
+];
+
+export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
+
+function backfillV2(db: Database): void {
+  const rows = db
+    .prepare(`SELECT id, msgtype, raw FROM messages WHERE msgtype IN ('revoke','agree','disagree')`)
+    .all() as { id: number; msgtype: string; raw: string }[];
+  const insRecall = db.prepare('INSERT OR IGNORE INTO recalls(message_id, pre_msgid) VALUES (?, ?)');
+  const insConsent = db.prepare('INSERT OR IGNORE INTO consents(message_id, contact, status, at) VALUES (?, ?, ?, ?)');
+  for (const row of rows) {
+    const rec = JSON.parse(row.raw) as Record<string, any>;
+    if (row.msgtype === 'revoke') {
+      const pre = rec.revoke?.pre_msgid;
+      if (typeof pre === 'string' && pre) insRecall.run(row.id, pre);
+    } else {
+      const body = rec[row.msgtype] ?? {};
+      const contact = typeof body.userid === 'string' && body.userid ? body.userid : String(rec.from ?? '');
+      const at = Number(body.agree_time ?? body.disagree_time ?? rec.msgtime) || null;
+      insConsent.run(row.id, contact, row.msgtype, at);
+    }
+  }
+}
+
+export function migrate(db: Database, targetVersion = LATEST_VERSION): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > LATEST_VERSION) {
+    throw new Error(`store schema ${from} is newer than this app (${LATEST_VERSION})`);
+  }
+  for (const m of migrations) {
+    if (m.version <= from || m.version > targetVersion) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return { from, to: db.pragma('user_version', { simple: true }) as number };
+}

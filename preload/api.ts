@@ -1,0 +1,182 @@
+/**
+ * THE contract between the core and every host (Electron IPC, CLI, loopback test server).
+ * Data plus derived types: each method has an input schema (validated at the boundary by
+ * main/core/api/dispatch.ts), an output type, whether it reads or writes, and whether it
+ * needs an unlocked store. The renderer imports types only from here.
+ * Payloads are JSON-safe: no Date/Map/Buffer, times are epoch milliseconds, files are paths.
+ */
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  'usage', // bad input to a method: exit 2
+  'passphrase', // wrong passphrase, or not a store of this app: exit 3
+  'rejected', // input rejected as a whole, nothing written: exit 4
+  'integrity', // tampering or corruption found: exit 5
+  'forbidden', // role or branch scope does not allow it: exit 6
+  'locked', // no store is open
+  'exists', // refuses to overwrite
+  'not_found',
+  'disk_full',
+  'cancelled',
+  'internal', // anything else: exit 1
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Every error a person sees is bilingual: Simplified Chinese first, English second. */
+export type ApiError = { code: ErrorCode; message: string; messageZh: string; messageEn: string; details?: unknown };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ---------- shared shapes ----------
+export type ImportFileError = { file: string; line: number; reason: string };
+export type ImportSummary = {
+  read: number;
+  imported: number;
+  duplicates: number;
+  quarantined: number;
+  mediaLinked: number;
+  mediaMissing: number;
+  byType: Record<string, number>;
+  /** whole-file problems (truncated gzip, unreadable or vanished file); the rest still imported */
+  fileErrors: ImportFileError[];
+  files: number;
+  cancelled: boolean;
+  tookMs: number;
+};
+export type QuarantineEntry = { file: string; line: number; reason: string; excerpt: string; at: number };
+export type Stats = {
+  messages: number;
+  conversations: number;
+  staff: number;
+  contacts: number;
+  byType: Record<string, number>;
+  quarantined: number;
+  media: { linked: number; missing: number; mismatched: number };
+  firstMessageAt: number | null;
+  lastMessageAt: number | null;
+  lastImportAt: number | null;
+};
+export type MessageRow = {
+  msgid: string;
+  /** epoch ms; null when the export carried 0 (time unknown) */
+  msgtime: number | null;
+  from: string;
+  msgtype: string;
+  action: string;
+  /** all scannable text extracted from the message body */
+  text: string;
+  conversation: number | null;
+  roomid: string;
+  tolist: string[];
+  seq: string | null;
+};
+export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
+export type AppInfo = {
+  version: string;
+  defaultDbPath: string;
+  samplesDir: string;
+  open: StoreInfo | null;
+  /** true where the host can show native file dialogs (Electron) */
+  nativeDialogs: boolean;
+};
+export type ImportProgress = {
+  file: string;
+  fileIndex: number;
+  fileCount: number;
+  bytesRead: number;
+  bytesTotal: number;
+  read: number;
+  imported: number;
+  duplicates: number;
+  quarantined: number;
+};
+
+const path = z.string().min(1).max(4096);
+const passphrase = z.string().min(1).max(1024);
+const epochMs = z.number().int();
+
+export const contract = {
+  'app.info': { kind: 'read', needsStore: false, input: z.object({}).strict() },
+  'store.create': {
+    kind: 'write',
+    needsStore: false,
+    input: z.object({ dbPath: path, passphrase }).strict(),
+  },
+  'store.unlock': {
+    kind: 'read',
+    needsStore: false,
+    input: z.object({ dbPath: path, passphrase, user: z.string().min(1).max(128).optional() }).strict(),
+  },
+  'store.lock': { kind: 'read', needsStore: false, input: z.object({}).strict() },
+  'store.stats': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'import.run': {
+    kind: 'write',
+    needsStore: true,
+    input: z
+      .object({
+        paths: z.array(path).min(1).max(10000),
+        mediaDir: path.optional(),
+        /** test hook: records per transaction (default 20,000) */
+        batchSize: z.number().int().min(1).max(1_000_000).optional(),
+        /** longest line or array element accepted, in bytes (default 32 MiB) */
+        maxRecordBytes: z.number().int().min(1024).max(1 << 30).optional(),
+      })
+      .strict(),
+  },
+  'import.cancel': { kind: 'read', needsStore: false, input: z.object({}).strict() },
+  'import.quarantine': {
+    kind: 'read',
+    needsStore: true,
+    input: z.object({ limit: z.number().int().min(1).max(100000).optional() }).strict(),
+  },
+  'messages.list': {
+    kind: 'read',
+    needsStore: true,
+    input: z
+      .object({
+        conversation: z.number().int().optional(),
+        from: epochMs.optional(),
+        to: epochMs.optional(),
+        limit: z.number().int().min(1).max(100000).optional(),
+      })
+      .strict(),
+  },
+  /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
+  'shell.pickPaths': {
+    kind: 'read',
+    needsStore: false,
+    input: z.object({ kind: z.enum(['files', 'folder', 'saveFile']), title: z.string().max(200).optional() }).strict(),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type In<M extends Method> = z.infer<Contract[M]['input']>;
+
+/** Output types: declared here once, checked against the handler table by tsc. */
+export type Outputs = {
+  'app.info': AppInfo;
+  'store.create': { created: string };
+  'store.unlock': StoreInfo;
+  'store.lock': { locked: true };
+  'store.stats': Stats;
+  'import.run': ImportSummary;
+  'import.cancel': { cancelled: boolean };
+  'import.quarantine': QuarantineEntry[];
+  'messages.list': MessageRow[];
+  'shell.pickPaths': { paths: string[] };
+};
+export type Out<M extends Method> = Outputs[M];
+
+export type Events = { 'import.progress': ImportProgress };
+export type EventName = keyof Events;
+
+export const methodNames = Object.keys(contract) as Method[];
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** What the renderer sees, whether window.api (Electron preload) or HTTP (test server). */
+export type Api = {
+  invoke<M extends Method>(method: M, input: In<M>): Promise<Result<Out<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
