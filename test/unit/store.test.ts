@@ -11,7 +11,7 @@ import { cli, PASS, newStore, reopen, textMsg, tmpDir, writeJsonl, ROOT } from '
 const SECRET = '客户身份证号11010519491231002X保本保收益';
 
 function filesOf(dbPath: string): string[] {
-  return [dbPath, `${dbPath}-wal`, `${dbPath}-shm`].filter((f) => fs.existsSync(f));
+  return [dbPath, `${dbPath}-journal`, `${dbPath}-wal`, `${dbPath}-shm`].filter((f) => fs.existsSync(f));
 }
 
 test('nothing readable on disk: messages, indexes and media stay encrypted (db and WAL)', async () => {
@@ -27,7 +27,7 @@ test('nothing readable on disk: messages, indexes and media stay encrypted (db a
   const summary = await importExports(store, { paths: [exportFile], mediaDir });
   assert.equal(summary.imported, 2);
   assert.equal(summary.mediaLinked, 1);
-  // while open (WAL present) and after close
+  // while open and after close
   for (const phase of ['open', 'closed']) {
     if (phase === 'closed') store.close();
     const files = filesOf(store.dbPath);

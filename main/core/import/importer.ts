@@ -11,8 +11,9 @@ import { CoreError, isDiskFull } from '../api/errors.js';
 import type { Store } from '../store/index.js';
 import type { MediaRef } from './bodies.js';
 import { loadMedia, MediaFolder } from './media.js';
-import { parseRecord, type ParsedMessage } from './parse.js';
-import { DEFAULT_MAX_RECORD_BYTES, FileProblem, readRecords, type RecordProblem } from './records.js';
+import type { ParsedMessage } from './parse.js';
+import { parsedBatchesInline, parsedBatchesInWorker } from './parsedBatches.js';
+import { DEFAULT_MAX_RECORD_BYTES, FileProblem, type RecordProblem } from './records.js';
 
 export type ImportOptions = {
   paths: string[];
@@ -21,6 +22,8 @@ export type ImportOptions = {
   maxRecordBytes?: number;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /** path of the built parse worker (dist/workers/parseWorker.js); without it, parsing runs in this thread */
+  parseWorker?: string;
   /** test hook: runs before each file is opened */
   beforeFile?: (file: string) => void;
 };
@@ -76,7 +79,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       throw new CoreError('rejected', `媒体文件夹无法读取，未写入任何数据：${opts.mediaDir}`, `The media folder cannot be read, nothing was written: ${opts.mediaDir}`);
     }
   }
-  const batchSize = opts.batchSize ?? 20_000;
+  const batchSize = opts.batchSize ?? 50_000;
   const maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
 
   const summary: ImportSummary = {
@@ -168,7 +171,6 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   let pending: { line: number; msg: ParsedMessage }[] = [];
   let pendingProblems: RecordProblem[] = [];
   let pendingBytes = 0;
-  let fileRecords = 0;
 
   const flush = db.transaction((final: { status: string; error: string | null } | null) => {
     const now = Date.now();
@@ -247,7 +249,6 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
     for (let fi = 0; fi < files.length && !summary.cancelled; fi++) {
       filePath = files[fi]!;
       fileId = null;
-      fileRecords = 0;
       opts.beforeFile?.(filePath);
       try {
         fileSize = fs.statSync(filePath).size;
@@ -257,20 +258,16 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       staleLines = new Set((quarantinedLines.all(filePath) as { line: number }[]).map((r) => r.line));
       let bytesRead = 0;
       try {
-        for await (const batch of readRecords(filePath, maxRecordBytes)) {
+        const batches = opts.parseWorker
+          ? parsedBatchesInWorker(filePath, maxRecordBytes, opts.parseWorker)
+          : parsedBatchesInline(filePath, maxRecordBytes);
+        for await (const batch of batches) {
           bytesRead = batch.bytesRead;
-          for (const p of batch.problems) {
-            pendingProblems.push(p);
-            summary.read++;
-          }
-          for (const rec of batch.records) {
-            summary.read++;
-            fileRecords++;
-            const parsed = parseRecord(rec.text);
-            if (parsed.ok) {
-              pending.push({ line: rec.line, msg: parsed.message });
-              pendingBytes += rec.text.length;
-            } else pendingProblems.push({ line: rec.line, reason: parsed.reason, excerpt: rec.text.slice(0, 200) });
+          summary.read += batch.read;
+          for (const p of batch.problems) pendingProblems.push(p);
+          for (const m of batch.messages) {
+            pending.push(m);
+            pendingBytes += m.msg.raw.length;
           }
           if (pending.length + pendingProblems.length >= batchSize || pendingBytes > MAX_PENDING_BYTES) flush(null);
           progress(fi, bytesRead);
@@ -289,7 +286,6 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
         fileProblems.push({ ...err, fileId });
       }
       progress(fi, bytesRead, true);
-      void fileRecords;
     }
   } catch (e) {
     if (isDiskFull(e)) {
