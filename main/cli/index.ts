@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ApiError, ImportProgress, ImportSummary, In, Method, MessageRow, Out, QuarantineEntry, Stats } from '../../preload/api.js';
 import { Session } from '../core/api/context.js';
 import { dispatch } from '../core/api/dispatch.js';
-import { exitCodeFor } from '../core/api/errors.js';
+import { CoreError, exitCodeFor } from '../core/api/errors.js';
 import { defaultDbPath } from '../core/paths.js';
 import { readPassphrase } from './prompt.js';
 import { formatTable, formatTime } from './format.js';
@@ -278,9 +278,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
       code = 2;
-    } else if (e instanceof CliFailure) {
-      process.stderr.write(`错误 / error: ${e.error.messageZh}\n${e.error.messageEn}\n`);
-      code = exitCodeFor[e.error.code];
+    } else if (e instanceof CliFailure || e instanceof CoreError) {
+      const error = e instanceof CliFailure ? e.error : e.toApiError();
+      process.stderr.write(`错误 / error: ${error.messageZh}\n${error.messageEn}\n`);
+      code = exitCodeFor[error.code];
     } else {
       process.stderr.write(`错误 / error: ${(e as Error).stack ?? e}\n`);
       code = 1;
