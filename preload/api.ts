@@ -69,6 +69,7 @@ export type MessageRow = {
   tolist: string[];
   seq: string | null;
 };
+export type PeopleImportResult = { imported: number; updated: number; unchanged: number; rejected: { row: number; reason: string }[] };
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -140,6 +141,11 @@ export const contract = {
       })
       .strict(),
   },
+  'people.import': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ file: path, kind: z.enum(['staff', 'contacts']) }).strict(),
+  },
   /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
   'shell.pickPaths': {
     kind: 'read',
@@ -164,6 +170,7 @@ export type Outputs = {
   'import.quarantine': QuarantineEntry[];
   'messages.list': MessageRow[];
   'shell.pickPaths': { paths: string[] };
+  'people.import': PeopleImportResult;
 };
 export type Out<M extends Method> = Outputs[M];
 

@@ -34,6 +34,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   },
   quarantine: { options: { limit: { type: 'string' } }, usage: 'quarantine --db FILE [--limit N]', maxArgs: 0 },
   stats: { options: {}, usage: 'stats --db FILE', maxArgs: 0 },
+  'people import': { options: { kind: { type: 'string' } }, usage: 'people import --db FILE ROSTER.xlsx|.csv --kind staff|contacts', minArgs: 1, maxArgs: 1 },
   messages: {
     options: { conversation: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
     usage: 'messages --db FILE [--conversation ID] [--from T] [--to T] [--limit N]',
@@ -147,16 +148,18 @@ function progressPrinter(): (p: ImportProgress) => void {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const command = argv[0];
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  const first = argv[0];
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(`${HELP}\n`);
-    return command ? 0 : 2;
+    return first ? 0 : 2;
   }
+  // two-word commands: `people import`, `dict list`, …
+  const command = COMMANDS[`${first} ${argv[1]}`] ? `${first} ${argv[1]}` : first;
   const spec = COMMANDS[command];
-  if (!spec) throw new UsageError(`未知命令：${command} / unknown command: ${command}\n\n${HELP}`);
+  if (!spec) throw new UsageError(`未知命令：${argv.slice(0, 2).join(' ')} / unknown command\n\n${HELP}`);
   let parsed: Parsed;
   try {
-    parsed = parseArgs({ args: argv.slice(1), options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true }) as Parsed;
+    parsed = parseArgs({ args: argv.slice(command.split(' ').length), options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true }) as Parsed;
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n用法 / usage: wecom-audit ${spec.usage}`);
   }
@@ -217,6 +220,18 @@ async function run(argv: string[]): Promise<number> {
         cli.print(
           cli.json ? { messages: st.messages, conversations: st.conversations, staff: st.staff, contacts: st.contacts, byType: st.byType, quarantined: st.quarantined, media: st.media } : st,
           () => describeStats(st),
+        );
+        return 0;
+      }
+      case 'people import': {
+        const kind = values.kind;
+        if (kind !== 'staff' && kind !== 'contacts') throw new UsageError(`--kind 须为 staff 或 contacts / --kind must be staff or contacts\n用法 / usage: wecom-audit ${spec.usage}`);
+        await cli.unlock();
+        const r = await cli.call('people.import', { file: path.resolve(positionals[0]!), kind });
+        for (const x of r.rejected) process.stderr.write(`第 ${x.row} 行 / row ${x.row}: ${x.reason}\n`);
+        cli.print(
+          { imported: r.imported, updated: r.updated, rejected: r.rejected, unchanged: r.unchanged },
+          () => `新增 imported ${r.imported}，更新 updated ${r.updated}，未变 unchanged ${r.unchanged}，拒绝 rejected ${r.rejected.length}`,
         );
         return 0;
       }

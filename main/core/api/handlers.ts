@@ -6,6 +6,7 @@
 import type { In, Method, Out } from '../../../preload/api.js';
 import { listMessages, listQuarantine, stats } from '../archive/queries.js';
 import { importExports } from '../import/importer.js';
+import { importPeople } from '../people/people.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
 import type { Session } from './context.js';
 import { CoreError } from './errors.js';
@@ -87,6 +88,10 @@ const messagesSlice = {
   'messages.list': (i: In<'messages.list'>, s: Session) => listMessages(s.requireStore().db, i),
 } satisfies Slice;
 
+const peopleSlice = {
+  'people.import': (i: In<'people.import'>, s: Session) => importPeople(s.requireStore().db, i.file, i.kind),
+} satisfies Slice;
+
 const shellSlice = {
   'shell.pickPaths': async (i: In<'shell.pickPaths'>, s: Session) => {
     if (!s.config.pickPaths) {
@@ -96,4 +101,4 @@ const shellSlice = {
   },
 } satisfies Slice;
 
-export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, shellSlice);
+export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, peopleSlice, shellSlice);

@@ -97,6 +97,54 @@ CREATE TABLE consents(
 CREATE INDEX consents_contact ON consents(contact, at);
 `;
 
+const v3 = `
+CREATE TABLE staff(
+  userid TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  branch TEXT NOT NULL DEFAULT '',
+  sub_branch TEXT NOT NULL DEFAULT '',
+  department TEXT NOT NULL DEFAULT '',
+  position TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX staff_branch ON staff(branch, sub_branch);
+-- every version a staff member has had; valid_from 0 = since before any message
+CREATE TABLE staff_history(
+  id INTEGER PRIMARY KEY,
+  userid TEXT NOT NULL,
+  name TEXT NOT NULL,
+  branch TEXT NOT NULL,
+  sub_branch TEXT NOT NULL,
+  department TEXT NOT NULL,
+  position TEXT NOT NULL,
+  valid_from INTEGER NOT NULL,
+  valid_to INTEGER,              -- NULL: current
+  source TEXT
+);
+CREATE INDEX staff_history_user ON staff_history(userid, valid_from);
+CREATE TABLE contacts(
+  external_userid TEXT PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '',
+  remark TEXT NOT NULL DEFAULT '',
+  owner_userid TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX contacts_owner ON contacts(owner_userid);
+CREATE TABLE contact_history(
+  id INTEGER PRIMARY KEY,
+  external_userid TEXT NOT NULL,
+  name TEXT NOT NULL,
+  remark TEXT NOT NULL,
+  owner_userid TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  valid_from INTEGER NOT NULL,
+  valid_to INTEGER,
+  source TEXT
+);
+CREATE INDEX contact_history_id ON contact_history(external_userid, valid_from);
+`;
+
 export const migrations: Migration[] = [
   { version: 1, name: 'messages, conversations, quarantine', up: (db) => db.exec(v1) },
   {
@@ -108,6 +156,7 @@ export const migrations: Migration[] = [
       backfillV2(db);
     },
   },
+  { version: 3, name: 'staff and contacts with history', up: (db) => db.exec(v3) },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
