@@ -70,6 +70,29 @@ export type MessageRow = {
   seq: string | null;
 };
 export type PeopleImportResult = { imported: number; updated: number; unchanged: number; rejected: { row: number; reason: string }[] };
+export type SearchInput = {
+  q: string;
+  from?: number;
+  to?: number;
+  conversation?: number;
+  staff?: string;
+  contact?: string;
+  branch?: string;
+  types?: string[];
+  limit?: number;
+  offset?: number;
+};
+export type SearchHit = {
+  msgid: string;
+  msgtime: number | null;
+  from: string;
+  msgtype: string;
+  conversation: number | null;
+  /** the text around the first match; `highlight` is [start, end) of the match within it */
+  snippet: string;
+  highlight: [number, number] | null;
+};
+export type SearchResult = { total: number; tookMs: number; results: SearchHit[]; pendingIndex: number };
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -146,6 +169,25 @@ export const contract = {
     needsStore: true,
     input: z.object({ file: path, kind: z.enum(['staff', 'contacts']) }).strict(),
   },
+  'search.query': {
+    kind: 'read',
+    needsStore: true,
+    input: z
+      .object({
+        q: z.string().min(1).max(500),
+        from: epochMs.optional(),
+        to: epochMs.optional(),
+        conversation: z.number().int().optional(),
+        staff: z.string().max(128).optional(),
+        contact: z.string().max(128).optional(),
+        branch: z.string().max(128).optional(),
+        types: z.array(z.string().max(64)).max(50).optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  },
+  'search.index': { kind: 'write', needsStore: true, input: z.object({}).strict() },
   /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
   'shell.pickPaths': {
     kind: 'read',
@@ -171,10 +213,12 @@ export type Outputs = {
   'messages.list': MessageRow[];
   'shell.pickPaths': { paths: string[] };
   'people.import': PeopleImportResult;
+  'search.query': SearchResult;
+  'search.index': { indexed: number; pending: number };
 };
 export type Out<M extends Method> = Outputs[M];
 
-export type Events = { 'import.progress': ImportProgress };
+export type Events = { 'import.progress': ImportProgress; 'search.indexProgress': { indexed: number; pending: number } };
 export type EventName = keyof Events;
 
 export const methodNames = Object.keys(contract) as Method[];

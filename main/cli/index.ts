@@ -34,6 +34,22 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   },
   quarantine: { options: { limit: { type: 'string' } }, usage: 'quarantine --db FILE [--limit N]', maxArgs: 0 },
   stats: { options: {}, usage: 'stats --db FILE', maxArgs: 0 },
+  search: {
+    options: {
+      jsonl: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      conversation: { type: 'string' },
+      staff: { type: 'string' },
+      contact: { type: 'string' },
+      branch: { type: 'string' },
+      type: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+    },
+    usage: 'search --db FILE QUERY [--from T] [--to T] [--staff ID] [--contact ID] [--branch B] [--conversation ID] [--type T,…] [--limit N]  |  search --db FILE --jsonl < queries',
+    maxArgs: 1,
+  },
   'people import': { options: { kind: { type: 'string' } }, usage: 'people import --db FILE ROSTER.xlsx|.csv --kind staff|contacts', minArgs: 1, maxArgs: 1 },
   messages: {
     options: { conversation: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
@@ -199,6 +215,12 @@ async function run(argv: string[]): Promise<number> {
         const s = await cli.call('import.run', input);
         process.off('SIGINT', onSigint);
         if (process.stderr.isTTY) process.stderr.write('\n');
+        if (!s.cancelled) {
+          // the search index catches up after the import (search stays exact meanwhile)
+          const t0 = Date.now();
+          const ix = await cli.call('search.index', {});
+          if (ix.indexed) process.stderr.write(`搜索索引 / search index: ${ix.indexed} 条 messages in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+        }
         for (const fe of s.fileErrors) process.stderr.write(`警告 / warning: ${fe.file}:${fe.line}: ${fe.reason}\n`);
         const { fileErrors: _fe, files: _f, cancelled: _c, tookMs: _t, ...contractFields } = s;
         cli.print(cli.json ? { ...contractFields, fileErrors: s.fileErrors, cancelled: s.cancelled, tookMs: s.tookMs } : s, () => describeImport(s));
@@ -220,6 +242,40 @@ async function run(argv: string[]): Promise<number> {
         cli.print(
           cli.json ? { messages: st.messages, conversations: st.conversations, staff: st.staff, contacts: st.contacts, byType: st.byType, quarantined: st.quarantined, media: st.media } : st,
           () => describeStats(st),
+        );
+        return 0;
+      }
+      case 'search': {
+        await cli.unlock();
+        const filters: Omit<In<'search.query'>, 'q'> = {};
+        const from = parseTime(values.from, 'from');
+        if (from !== undefined) filters.from = from;
+        const to = parseTime(values.to, 'to');
+        if (to !== undefined) filters.to = to;
+        const conv = int(values.conversation, 'conversation');
+        if (conv !== undefined) filters.conversation = conv;
+        for (const k of ['staff', 'contact', 'branch'] as const) if (typeof values[k] === 'string') filters[k] = values[k] as string;
+        if (typeof values.type === 'string') filters.types = values.type.split(',').filter(Boolean);
+        const limit = int(values.limit, 'limit');
+        if (limit !== undefined) filters.limit = limit;
+        const offset = int(values.offset, 'offset');
+        if (offset !== undefined) filters.offset = offset;
+        if (values.jsonl) {
+          if (positionals.length) throw new UsageError('--jsonl 从标准输入读取查询，不接受 QUERY 参数 / --jsonl reads queries from stdin');
+          await searchLines(cli, filters);
+          return 0;
+        }
+        const q = positionals[0];
+        if (!q) throw new UsageError(`缺少查询内容 / missing QUERY\n用法 / usage: wecom-audit ${spec.usage}`);
+        const r = await cli.call('search.query', { ...filters, q });
+        cli.print(r, () =>
+          [
+            `共 ${r.total} 条 / ${r.total} messages, ${r.tookMs} ms`,
+            formatTable(
+              ['时间 time', '发送者 from', '类型 type', '摘要 snippet'],
+              r.results.map((h) => [formatTime(h.msgtime), h.from, h.msgtype, h.highlight ? `${h.snippet.slice(0, h.highlight[0])}【${h.snippet.slice(h.highlight[0], h.highlight[1])}】${h.snippet.slice(h.highlight[1])}` : h.snippet]),
+            ),
+          ].join('\n'),
         );
         return 0;
       }
@@ -257,6 +313,29 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   } finally {
     cli.session.close();
+  }
+}
+
+/** One query a line on stdin ({"q":"…"}), one result a line on stdout ({"q","total","tookMs"}). */
+async function searchLines(cli: Cli, filters: Omit<In<'search.query'>, 'q'>): Promise<void> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    if (!line.trim()) continue;
+    let q: unknown;
+    try {
+      q = (JSON.parse(line) as { q?: unknown }).q;
+    } catch {
+      q = undefined;
+    }
+    if (typeof q !== 'string' || !q.trim()) {
+      process.stdout.write(`${JSON.stringify({ line: n, error: '需要 {"q":"…"} / expected {"q":"…"}' })}\n`);
+      continue;
+    }
+    const r = await cli.call('search.query', { ...filters, q, limit: filters.limit ?? 1 });
+    process.stdout.write(`${JSON.stringify({ q, total: r.total, tookMs: r.tookMs })}\n`);
   }
 }
 

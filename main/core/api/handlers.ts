@@ -7,6 +7,8 @@ import type { In, Method, Out } from '../../../preload/api.js';
 import { listMessages, listQuarantine, stats } from '../archive/queries.js';
 import { importExports } from '../import/importer.js';
 import { importPeople } from '../people/people.js';
+import { indexPending, optimizeIndex } from '../search/indexer.js';
+import { search } from '../search/search.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
 import type { Session } from './context.js';
 import { CoreError } from './errors.js';
@@ -92,6 +94,16 @@ const peopleSlice = {
   'people.import': (i: In<'people.import'>, s: Session) => importPeople(s.requireStore().db, i.file, i.kind),
 } satisfies Slice;
 
+const searchSlice = {
+  'search.query': (i: In<'search.query'>, s: Session) => search(s.requireStore().db, i),
+  'search.index': async (_: In<'search.index'>, s: Session) => {
+    const db = s.requireStore().db;
+    const r = await indexPending(db, { onProgress: (p) => s.emit('search.indexProgress', p) });
+    if (r.indexed > 100_000) optimizeIndex(db);
+    return r;
+  },
+} satisfies Slice;
+
 const shellSlice = {
   'shell.pickPaths': async (i: In<'shell.pickPaths'>, s: Session) => {
     if (!s.config.pickPaths) {
@@ -101,4 +113,4 @@ const shellSlice = {
   },
 } satisfies Slice;
 
-export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, peopleSlice, shellSlice);
+export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, peopleSlice, searchSlice, shellSlice);

@@ -157,6 +157,15 @@ export const migrations: Migration[] = [
     },
   },
   { version: 3, name: 'staff and contacts with history', up: (db) => db.exec(v3) },
+  {
+    version: 4,
+    name: 'bigram search index (contentless FTS5, filled in the background)',
+    up: (db) =>
+      db.exec(`
+        CREATE VIRTUAL TABLE search_index USING fts5(tokens, content='', columnsize=0, detail=full, prefix='4', tokenize='ascii');
+        INSERT INTO meta(key, value) VALUES ('search_indexed_upto', '0') ON CONFLICT(key) DO UPDATE SET value = '0';
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
