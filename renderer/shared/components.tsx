@@ -1,0 +1,130 @@
+/** Small building blocks shared by the screens. */
+import type { ReactNode } from 'react';
+import type { ApiError } from '../../preload/api.js';
+import { basename, dirname, formatCount } from './format.js';
+import { useI18n } from './i18n.js';
+import { typeLabel } from './msgTypes.js';
+
+/** An error from the core (or a form check), always in both languages, current one first. */
+export function ErrorAlert({ error, onClose }: { error: ApiError | null; onClose?: () => void }) {
+  const { lang, t } = useI18n();
+  if (!error) return null;
+  const lines = lang === 'zh' ? [error.messageZh, error.messageEn] : [error.messageEn, error.messageZh];
+  return (
+    <div className="alert alert-error" role="alert" data-testid="error-alert">
+      <div className="alert-body">
+        <strong className="alert-title">{t('error.title')}</strong>
+        <p className="alert-primary">{lines[0]}</p>
+        <p className="alert-secondary">{lines[1]}</p>
+        <p className="alert-code">
+          {t('error.code')}: <code>{error.code}</code>
+        </p>
+      </div>
+      {onClose && (
+        <button type="button" className="alert-close" onClick={onClose} aria-label="×">
+          ×
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Card({ title, actions, children, className, testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string }) {
+  return (
+    <section className={`card ${className ?? ''}`} data-testid={testId}>
+      {(title || actions) && (
+        <header className="card-head">
+          {title && <h2 className="card-title">{title}</h2>}
+          {actions && <div className="card-actions">{actions}</div>}
+        </header>
+      )}
+      <div className="card-body">{children}</div>
+    </section>
+  );
+}
+
+export function StatTile({ label, value, detail, tone, testId }: { label: string; value: number; detail?: ReactNode; tone?: 'warn' | 'ok' | 'muted'; testId?: string }) {
+  const { lang } = useI18n();
+  return (
+    <div className={`tile ${tone ? `tile-${tone}` : ''}`}>
+      <div className="tile-label">{label}</div>
+      <div className="tile-value" data-testid={testId} data-value={value}>
+        {formatCount(value, lang)}
+      </div>
+      {detail && <div className="tile-detail">{detail}</div>}
+    </div>
+  );
+}
+
+export function ProgressBar({ value, max, label }: { value: number; max: number; label: string }) {
+  const pct = max > 0 ? Math.max(0, Math.min(100, (value / max) * 100)) : 0;
+  return (
+    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(pct)}>
+      <div className="progress-fill" style={{ width: `${pct}%` }} />
+    </div>
+  );
+}
+
+/** Message counts by type, with the Chinese (or English) label, the raw key and a share bar. */
+export function TypeTable({ byType, testId }: { byType: Record<string, number>; testId?: string }) {
+  const { lang, t } = useI18n();
+  const rows = Object.entries(byType).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = rows.reduce((s, [, n]) => s + n, 0);
+  return (
+    <table className="table table-types" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t('common.type')}</th>
+          <th>{t('common.code')}</th>
+          <th className="num">{t('common.count')}</th>
+          <th className="share-col">{t('common.share')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([type, n]) => (
+          <tr key={type}>
+            <td>{typeLabel(type, lang)}</td>
+            <td>
+              <code className="code-key">{type}</code>
+            </td>
+            <td className="num">{formatCount(n, lang)}</td>
+            <td className="share-col">
+              <span className="share-bar">
+                <span className="share-fill" style={{ width: `${total ? (n / total) * 100 : 0}%` }} />
+              </span>
+              <span className="share-pct">{total ? ((n / total) * 100).toFixed(1) : '0.0'}%</span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** file / line / reason rows (file errors of an import, or the quarantine). */
+export function ProblemTable({ rows, testId }: { rows: { file: string; line: number; reason: string }[]; testId?: string }) {
+  const { t } = useI18n();
+  return (
+    <table className="table table-problems" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t('common.file')}</th>
+          <th className="num">{t('common.line')}</th>
+          <th>{t('common.reason')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={`${r.file}:${r.line}:${i}`}>
+            <td className="path-cell" title={r.file}>
+              <span className="path-name">{basename(r.file)}</span>
+              {dirname(r.file) && <span className="path-dir">{dirname(r.file)}</span>}
+            </td>
+            <td className="num">{r.line > 0 ? r.line : '—'}</td>
+            <td className="reason-cell">{r.reason}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
