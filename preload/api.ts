@@ -35,6 +35,8 @@ export type ImportSummary = {
   quarantined: number;
   mediaLinked: number;
   mediaMissing: number;
+  /** media found but its MD5 differs from the message's md5sum (stored, flagged) */
+  mediaMismatched: number;
   byType: Record<string, number>;
   /** whole-file problems (truncated gzip, unreadable or vanished file); the rest still imported */
   fileErrors: ImportFileError[];

@@ -69,5 +69,5 @@ export function listMessages(db: Db, q: MessageQuery): MessageRow[] {
 }
 
 export function listQuarantine(db: Db, limit = 10000): QuarantineEntry[] {
-  return db.prepare('SELECT file, line, reason, excerpt, at FROM quarantine ORDER BY file, line LIMIT ?').all(limit) as QuarantineEntry[];
+  return db.prepare('SELECT file, line, reason, excerpt, at FROM quarantine ORDER BY file, line, item LIMIT ?').all(limit) as QuarantineEntry[];
 }

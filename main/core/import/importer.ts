@@ -67,6 +67,35 @@ export function listExportFiles(paths: string[], exclude?: string): string[] {
 
 type ConvStat = { n: number; min: number | null; max: number | null };
 
+/**
+ * Two texts of one msgid are the same message when they are equal as JSON, whatever the
+ * whitespace or key order, and leaving out the SDK envelope's `seq` (a page adds it to a
+ * message that a JSON Lines export carried without it).
+ */
+export function sameMessage(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    const x = JSON.parse(a) as Record<string, unknown>;
+    const y = JSON.parse(b) as Record<string, unknown>;
+    delete x.seq;
+    delete y.seq;
+    return canonical(x) === canonical(y);
+  } catch {
+    return false;
+  }
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 export async function importExports(store: Store, opts: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
   const { db } = store;
@@ -89,6 +118,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
     quarantined: 0,
     mediaLinked: 0,
     mediaMissing: 0,
+    mediaMismatched: 0,
     byType: {},
     fileErrors: [],
     files: files.length,
@@ -99,18 +129,19 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   // ---- prepared statements, made once ----
   const insMessage = db.prepare(`INSERT INTO messages(msgid, seq, action, sender, tolist, roomid, msgtime, msgtype, conversation_id, text, raw, file_id, line)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(msgid) DO NOTHING`);
-  const rawOf = db.prepare('SELECT id, raw FROM messages WHERE msgid = ?');
+  const rawOf = db.prepare('SELECT id, raw, seq FROM messages WHERE msgid = ?');
   const convByKey = db.prepare('SELECT id FROM conversations WHERE key = ?');
   const insConv = db.prepare('INSERT INTO conversations(kind, key, roomid, party_a, party_b) VALUES (?, ?, ?, ?, ?)');
   const updConv = db.prepare(`UPDATE conversations SET message_count = message_count + ?,
       first_time = CASE WHEN ? IS NULL THEN first_time WHEN first_time IS NULL OR ? < first_time THEN ? ELSE first_time END,
       last_time = CASE WHEN ? IS NULL THEN last_time WHEN last_time IS NULL OR ? > last_time THEN ? ELSE last_time END
     WHERE id = ?`);
-  const insQuarantine = db.prepare(`INSERT INTO quarantine(file, line, reason, excerpt, at, kind) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT(file, line) DO UPDATE SET reason = excluded.reason, excerpt = excluded.excerpt, at = excluded.at, kind = excluded.kind`);
-  const delQuarantine = db.prepare('DELETE FROM quarantine WHERE file = ? AND line = ?');
+  const insQuarantine = db.prepare(`INSERT INTO quarantine(file, line, item, reason, excerpt, at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(file, line, item) DO UPDATE SET reason = excluded.reason, excerpt = excluded.excerpt, at = excluded.at, kind = excluded.kind`);
+  const delQuarantine = db.prepare('DELETE FROM quarantine WHERE file = ? AND line = ? AND item = ?');
   const delFileQuarantine = db.prepare(`DELETE FROM quarantine WHERE file = ? AND kind = 'file'`);
-  const quarantinedLines = db.prepare(`SELECT line FROM quarantine WHERE file = ? AND kind = 'record'`);
+  const quarantinedLines = db.prepare(`SELECT line, item FROM quarantine WHERE file = ? AND kind = 'record'`);
+  const setSeq = db.prepare('UPDATE messages SET seq = ? WHERE id = ? AND seq IS NULL');
   const upsertFile = db.prepare(`INSERT INTO import_files(path, size, first_at, last_at, status) VALUES (?, ?, ?, ?, 'running')
     ON CONFLICT(path) DO UPDATE SET size = excluded.size, last_at = excluded.last_at, status = 'running', error = NULL RETURNING id`);
   const updFile = db.prepare('UPDATE import_files SET records = records + ?, last_at = ?, status = ?, error = ? WHERE id = ?');
@@ -159,7 +190,8 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       }
       insMessageMedia.run(messageId, ref.part, ref.kind, ref.md5sum, ref.sdkfileid, ref.filename ?? ref.names[1] ?? null, ref.declaredSize, status, sha);
       if (status === 'linked') summary.mediaLinked++;
-      else summary.mediaMissing++;
+      else if (status === 'missing') summary.mediaMissing++;
+      else summary.mediaMismatched++;
     }
   };
 
@@ -167,8 +199,8 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   let fileId: number | null = null;
   let filePath = '';
   let fileSize = 0;
-  let staleLines = new Set<number>();
-  let pending: { line: number; msg: ParsedMessage }[] = [];
+  let staleLines = new Set<string>();
+  let pending: { line: number; item: number; msg: ParsedMessage }[] = [];
   let pendingProblems: RecordProblem[] = [];
   let pendingBytes = 0;
 
@@ -179,18 +211,20 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
     }
     const stats = new Map<number, ConvStat>();
     let added = 0;
-    for (const { line, msg } of pending) {
+    for (const { line, item, msg } of pending) {
       const conv = conversationFor(msg);
       const res = insMessage.run(msg.msgid, msg.seq, msg.action, msg.sender, JSON.stringify(msg.tolist), msg.roomid, msg.msgtime, msg.msgtype, conv, msg.text, msg.raw, fileId, line);
-      if (staleLines.has(line)) delQuarantine.run(filePath, line);
+      if (staleLines.has(`${line}:${item}`)) delQuarantine.run(filePath, line, item);
       if (res.changes === 0) {
-        const existing = rawOf.get(msg.msgid) as { id: number; raw: string };
-        if (existing.raw !== msg.raw) {
+        const existing = rawOf.get(msg.msgid) as { id: number; raw: string; seq: string | null };
+        if (!sameMessage(existing.raw, msg.raw)) {
           // Never overwrite a stored message and never drop the new one silently.
-          insQuarantine.run(filePath, line, 'msgid 已存在但内容不同，未覆盖已存储的消息 / msgid already stored with different content; the stored message was kept', msg.raw.slice(0, 200), now, 'record');
+          insQuarantine.run(filePath, line, item, 'msgid 已存在但内容不同，未覆盖已存储的消息 / msgid already stored with different content; the stored message was kept', msg.raw.slice(0, 200), now, 'record');
           summary.quarantined++;
         } else {
           summary.duplicates++;
+          // the same message from an SDK page carries its archive seq: record it, the raw stays as first stored
+          if (existing.seq === null && msg.seq !== null) setSeq.run(msg.seq, existing.id);
           if (media && msg.media.length) {
             const parts = new Set((unlinkedParts.all(existing.id) as { part: number }[]).map((r) => r.part));
             if (parts.size) linkMedia(existing.id, msg.media, parts);
@@ -216,7 +250,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       if (msg.media.length) linkMedia(messageId, msg.media);
     }
     for (const p of pendingProblems) {
-      insQuarantine.run(filePath, p.line, p.reason, p.excerpt, now, 'record');
+      insQuarantine.run(filePath, p.line, p.item, p.reason, p.excerpt, now, 'record');
       summary.quarantined++;
     }
     for (const [id, s] of stats) updConv.run(s.n, s.min, s.min, s.min, s.max, s.max, s.max, id);
@@ -231,7 +265,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   const recordFileProblems = db.transaction(() => {
     const now = Date.now();
     for (const p of fileProblems) {
-      insQuarantine.run(p.file, p.line, p.reason, '', now, 'file');
+      insQuarantine.run(p.file, p.line, -1, p.reason, '', now, 'file');
       if (p.fileId !== null) updFile.run(0, now, 'failed', p.reason, p.fileId);
     }
   });
@@ -255,7 +289,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       } catch {
         fileSize = 0;
       }
-      staleLines = new Set((quarantinedLines.all(filePath) as { line: number }[]).map((r) => r.line));
+      staleLines = new Set((quarantinedLines.all(filePath) as { line: number; item: number }[]).map((r) => `${r.line}:${r.item}`));
       let bytesRead = 0;
       try {
         const batches = opts.parseWorker

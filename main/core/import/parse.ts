@@ -25,10 +25,34 @@ export type ParseResult = { ok: true; message: ParsedMessage } | { ok: false; re
 
 const fail = (zh: string, en: string): ParseResult => ({ ok: false, reason: `${zh} / ${en}` });
 
-/** The literal digits of a top-level numeric field, so 64-bit values keep every digit. */
-function rawNumber(raw: string, key: string): string | null {
-  const m = new RegExp(`"${key}"\\s*:\\s*(-?\\d+)`).exec(raw);
-  return m ? m[1]! : null;
+/**
+ * The literal digits of a numeric field of the top-level object, so 64-bit values keep every
+ * digit. Scans the text (strings skipped, depth tracked) so a "seq" nested in a body is never
+ * taken for the record's own.
+ */
+export function topLevelNumber(raw: string, key: string): string | null {
+  let depth = 0;
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: a key of the top-level object when depth is 1 and a colon follows
+      const start = i + 1;
+      i++;
+      while (i < n && raw.charCodeAt(i) !== 0x22) i += raw.charCodeAt(i) === 0x5c ? 2 : 1;
+      if (depth !== 1 || raw.slice(start, i) !== key) continue;
+      let j = i + 1;
+      while (j < n && /\s/.test(raw[j]!)) j++;
+      if (raw[j] !== ':') continue;
+      j++;
+      while (j < n && /\s/.test(raw[j]!)) j++;
+      const m = /^-?\d+/.exec(raw.slice(j, j + 40));
+      return m ? m[0] : null;
+    }
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return null;
 }
 
 function toMillis(v: unknown): number | null | undefined {
@@ -52,12 +76,12 @@ export function parseRecord(text: string): ParseResult {
   const r = rec as Record<string, unknown>;
   let msgid: string;
   if (typeof r.msgid === 'string' && r.msgid.trim()) msgid = r.msgid;
-  else if (typeof r.msgid === 'number') msgid = rawNumber(text, 'msgid') ?? String(r.msgid);
+  else if (typeof r.msgid === 'number') msgid = topLevelNumber(text, 'msgid') ?? String(r.msgid);
   else if (r.msgid === undefined) return fail('不是消息：缺少 msgid', 'not a message: msgid is missing');
   else return fail('字段类型错误：msgid 应为字符串', 'wrong field type: msgid must be a string');
 
   let seq: string | null = null;
-  if (typeof r.seq === 'number') seq = rawNumber(text, 'seq');
+  if (typeof r.seq === 'number') seq = topLevelNumber(text, 'seq');
   else if (typeof r.seq === 'string' && /^\d+$/.test(r.seq)) seq = r.seq;
   else if (r.seq !== undefined && r.seq !== null) return fail('字段类型错误：seq 应为整数', 'wrong field type: seq must be an integer');
 

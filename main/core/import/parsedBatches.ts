@@ -8,15 +8,15 @@ import { Worker } from 'node:worker_threads';
 import { parseRecord, type ParsedMessage } from './parse.js';
 import { FileProblem, readRecords, type RecordProblem } from './records.js';
 
-export type ParsedBatch = { bytesRead: number; messages: { line: number; msg: ParsedMessage }[]; problems: RecordProblem[]; read: number };
+export type ParsedBatch = { bytesRead: number; messages: { line: number; item: number; msg: ParsedMessage }[]; problems: RecordProblem[]; read: number };
 
-export function parseBatch(records: { line: number; text: string }[], problems: RecordProblem[], bytesRead: number): ParsedBatch {
+export function parseBatch(records: { line: number; item: number; text: string }[], problems: RecordProblem[], bytesRead: number): ParsedBatch {
   const messages: ParsedBatch['messages'] = [];
   const all = [...problems];
   for (const rec of records) {
     const parsed = parseRecord(rec.text);
-    if (parsed.ok) messages.push({ line: rec.line, msg: parsed.message });
-    else all.push({ line: rec.line, reason: parsed.reason, excerpt: rec.text.slice(0, 200) });
+    if (parsed.ok) messages.push({ line: rec.line, item: rec.item, msg: parsed.message });
+    else all.push({ line: rec.line, item: rec.item, reason: parsed.reason, excerpt: rec.text.slice(0, 200) });
   }
   return { bytesRead, messages, problems: all, read: records.length + problems.length };
 }

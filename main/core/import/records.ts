@@ -11,8 +11,9 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-export type RawRecord = { line: number; text: string };
-export type RecordProblem = { line: number; reason: string; excerpt: string };
+/** `item`: which record on that line (0 for the first), since a minified array holds many on one line. */
+export type RawRecord = { line: number; item: number; text: string };
+export type RecordProblem = { line: number; item: number; reason: string; excerpt: string };
 export type RecordBatch = { records: RawRecord[]; problems: RecordProblem[]; bytesRead: number };
 
 export const DEFAULT_MAX_RECORD_BYTES = 32 * 1024 * 1024;
@@ -78,6 +79,14 @@ export async function* readRecords(file: string, maxRecordBytes = DEFAULT_MAX_RE
       yield { ...splitter.push(head), bytesRead: raw.bytesRead };
     }
     if (splitter) yield { ...splitter.end(), bytesRead: raw.bytesRead };
+    if (raw.bytesRead < info.size) {
+      // cut short under the reader (a USB stick pulled, a copy overwritten): lines may be missing
+      throw new FileProblem(
+        splitter?.line ?? line,
+        `文件在读取过程中变短（原 ${info.size} 字节，只读到 ${raw.bytesRead} 字节），此前的记录已导入，请核对导出文件后重新导入`,
+        `the file became shorter while being read (${info.size} bytes before, ${raw.bytesRead} read); records before that were imported, check the export and import it again`,
+      );
+    }
   } catch (e) {
     if (e instanceof FileProblem) throw e;
     line = splitter?.line ?? line;
@@ -148,7 +157,7 @@ class LineSplitter {
     if (start < buf.length && !this.skipping) {
       const rest = buf.subarray(start);
       if (this.carryLen + rest.length > this.max) {
-        problems.push({ line: this.line, reason: `行过长（超过 ${this.max} 字节），已跳过 / line too long (over ${this.max} bytes), skipped`, excerpt: excerpt(Buffer.concat([...this.carry, rest])) });
+        problems.push({ line: this.line, item: 0, reason: `行过长（超过 ${this.max} 字节），已跳过 / line too long (over ${this.max} bytes), skipped`, excerpt: excerpt(Buffer.concat([...this.carry, rest])) });
         this.carry = [];
         this.carryLen = 0;
         this.skipping = true;
@@ -164,12 +173,12 @@ class LineSplitter {
 
   private emit(bytes: Buffer, records: RawRecord[], problems: RecordProblem[]): void {
     if (bytes.length > this.max) {
-      problems.push({ line: this.line, reason: `行过长（超过 ${this.max} 字节），已跳过 / line too long (over ${this.max} bytes), skipped`, excerpt: excerpt(bytes) });
+      problems.push({ line: this.line, item: 0, reason: `行过长（超过 ${this.max} 字节），已跳过 / line too long (over ${this.max} bytes), skipped`, excerpt: excerpt(bytes) });
       return;
     }
     let text = bytes.toString('utf8');
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (text.trim()) records.push({ line: this.line, text });
+    if (text.trim()) records.push({ line: this.line, item: 0, text });
   }
 
   end(): Omit<RecordBatch, 'bytesRead'> {
@@ -200,6 +209,9 @@ class StructureScanner {
   private partsLen = 0;
   private recStart = -1; // index in the current buffer, -1 when no record is open here
   private recLine = 0;
+  private recItem = 0;
+  private lastStartLine = 0;
+  private onLine = 0;
   private inRecord = false;
   private tooLong = false;
   // envelope detection: the key last read at depth 1 of a top-level object
@@ -259,7 +271,7 @@ class StructureScanner {
           this.expectKey = true;
           continue;
         }
-        problems.push({ line: this.line, reason: `此处不是 JSON 对象或数组 / not a JSON object or array here`, excerpt: excerpt(buf.subarray(i, i + 200)) });
+        problems.push({ line: this.line, item: this.nextItem(), reason: `此处不是 JSON 对象或数组 / not a JSON object or array here`, excerpt: excerpt(buf.subarray(i, i + 200)) });
         // resynchronise at the next line
         const nl = buf.indexOf(NL, i);
         if (nl < 0) return this.keep(buf, records, problems);
@@ -317,10 +329,20 @@ class StructureScanner {
     return this.keep(buf, records, problems);
   }
 
+  /** the ordinal of a new record among those starting on the current line */
+  private nextItem(): number {
+    if (this.line !== this.lastStartLine) {
+      this.lastStartLine = this.line;
+      this.onLine = 0;
+    }
+    return this.onLine++;
+  }
+
   private openRecord(i: number): void {
     this.inRecord = true;
     this.recStart = i;
     this.recLine = this.line;
+    this.recItem = this.nextItem();
     this.parts = [];
     this.partsLen = 0;
     this.tooLong = false;
@@ -329,11 +351,11 @@ class StructureScanner {
   private closeRecord(buf: Buffer, end: number, records: RawRecord[], problems: RecordProblem[]): void {
     const piece = buf.subarray(Math.max(this.recStart, 0), end);
     if (this.tooLong || this.partsLen + piece.length > this.max) {
-      problems.push({ line: this.recLine, reason: `记录过长（超过 ${this.max} 字节），已跳过 / record too long (over ${this.max} bytes), skipped`, excerpt: '' });
+      problems.push({ line: this.recLine, item: this.recItem, reason: `记录过长（超过 ${this.max} 字节），已跳过 / record too long (over ${this.max} bytes), skipped`, excerpt: '' });
     } else {
       const bytes = this.partsLen ? Buffer.concat([...this.parts, piece]) : piece;
       const text = bytes.toString('utf8').trim();
-      if (text) records.push({ line: this.recLine, text });
+      if (text) records.push({ line: this.recLine, item: this.recItem, text });
     }
     this.inRecord = false;
     this.recStart = -1;
@@ -373,6 +395,7 @@ class StructureScanner {
       const text = this.partsLen ? Buffer.concat(this.parts).toString('utf8') : '';
       problems.push({
         line: this.inRecord ? this.recLine : this.line,
+        item: this.inRecord ? this.recItem : 0,
         reason: `文件在 JSON 结构中途结束（被截断？）/ file ends inside a JSON value (truncated?)`,
         excerpt: excerpt(text),
       });

@@ -166,6 +166,27 @@ export const migrations: Migration[] = [
         INSERT INTO meta(key, value) VALUES ('search_indexed_upto', '0') ON CONFLICT(key) DO UPDATE SET value = '0';
       `),
   },
+  {
+    version: 5,
+    name: 'quarantine keyed by file, line and record on that line (a minified SDK page holds many on line 1)',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE quarantine_v5(
+          id INTEGER PRIMARY KEY,
+          file TEXT NOT NULL,
+          line INTEGER NOT NULL,
+          item INTEGER NOT NULL DEFAULT 0, -- which record on that line, from 0
+          reason TEXT NOT NULL,
+          excerpt TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          kind TEXT NOT NULL DEFAULT 'record',
+          UNIQUE(file, line, item)
+        );
+        INSERT INTO quarantine_v5(id, file, line, item, reason, excerpt, at, kind) SELECT id, file, line, 0, reason, excerpt, at, kind FROM quarantine;
+        DROP TABLE quarantine;
+        ALTER TABLE quarantine_v5 RENAME TO quarantine;
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
