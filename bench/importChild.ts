@@ -7,7 +7,7 @@ const [db, file] = process.argv.slice(2) as [string, string];
 for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.keyring`]) fs.rmSync(f, { force: true });
 const store = createStore(db, 'bench-passphrase');
 const t0 = performance.now();
-const summary = await importExports(store, { paths: [file], ...(process.env.NO_WORKER ? {} : { parseWorker: new URL('../dist/workers/parseWorker.js', import.meta.url).pathname }) });
+const summary = await importExports(store, { paths: [file], ...(process.env.BS ? { batchSize: Number(process.env.BS) } : {}) });
 const ms = performance.now() - t0;
 store.close();
 const size = fs.statSync(db).size;

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --messages N] [--only import]
+ * npm run bench [-- --messages N] [--only import|search] [--keep]
  * Prints figures and ratios against baselines measured in the same run, on this machine.
  * Targets (issue 3): 1M messages imported in under 60 s, at most 3x the parse-only time of the
  * same file, under 500 MB peak RSS.
@@ -50,5 +50,20 @@ if (!values.only || values.only === 'import') {
   console.log(`ratio import/naive   ${fmt(ratioNaive, 2)}x   (for reference)`);
   console.log(`time per 1M          ${fmt(scaled60, 1)} s   target < 60 s        ${verdict(scaled60 < 60)}`);
   console.log(`peak RSS (import)    ${fmt(imp.maxRssMb, 0)} MB   target < 500 MB      ${verdict(imp.maxRssMb < 500)}`);
-  if (!values.keep) for (const f of fs.readdirSync(work)) if (f.startsWith('bench.db')) fs.rmSync(path.join(work, f));
 }
+
+if (!values.only || values.only === 'search') {
+  const dbPath = path.join(work, 'bench.db');
+  if (!fs.existsSync(dbPath)) throw new Error('run the import part first (it leaves .bench/bench.db)');
+  const r = child('searchChild.ts', [dbPath]);
+  console.log('\n## search');
+  console.log(`messages             ${fmt(r.messages, 0)}, text ${fmt(r.textMb)} MiB`);
+  console.log(`bigram index build   ${fmt(r.indexMs / 1000, 1)} s for ${fmt(r.indexed, 0)} messages (after import, in the background in the app), +${fmt(r.indexMb)} MiB (${fmt(r.indexMb / r.textMb, 2)}x text)`);
+  console.log(`query                total      p50 ms   brute-force ms`);
+  for (const q of r.perQuery) console.log(`  ${q.q.padEnd(16)}  ${String(q.total).padStart(8)}  ${fmt(q.p50, 1).padStart(7)}  ${fmt(q.bruteMs, 0).padStart(8)}${q.total === q.brute ? '' : '  TOTAL MISMATCH ' + q.brute}`);
+  console.log(`bigram p50 / p95     ${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} ms   target p95 < 50 ms   ${verdict(r.p95 < 50 * (N >= 1_000_000 ? 1 : N / 1_000_000) || r.p95 < 50)}`);
+  console.log(`exact totals         ${r.exact ? 'all equal to brute force' : 'MISMATCH'}   ${verdict(r.exact)}`);
+  console.log(`brute-force scan p50 ${fmt(r.bruteP50, 0)} ms   ratio brute/bigram p50 ${fmt(r.bruteP50 / r.p50, 0)}x`);
+  console.log(`alternative: trigram + LIKE under 3 chars: build ${fmt(r.trigram.buildMs / 1000, 1)} s, +${fmt(r.trigram.indexMb)} MiB, p50 ${fmt(r.trigram.p50, 1)} ms, p95 ${fmt(r.trigram.p95, 1)} ms, exact ${r.trigram.exact}`);
+}
+if (!values.keep) for (const f of fs.readdirSync(work)) if (f.startsWith('bench.db')) fs.rmSync(path.join(work, f));

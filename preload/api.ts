@@ -141,7 +141,7 @@ export const contract = {
       .object({
         paths: z.array(path).min(1).max(10000),
         mediaDir: path.optional(),
-        /** test hook: records per transaction (default 50,000) */
+        /** test hook: records per transaction (default 20,000) */
         batchSize: z.number().int().min(1).max(1_000_000).optional(),
         /** longest line or array element accepted, in bytes (default 32 MiB) */
         maxRecordBytes: z.number().int().min(1024).max(1 << 30).optional(),

@@ -12,7 +12,7 @@ const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', absWork
 
 fs.rmSync(out, { recursive: true, force: true });
 const jobs = [
-  build({ ...common, entryPoints: { 'cli/main': 'main/cli/main.ts', 'testServer/index': 'main/testServer/index.ts', 'workers/parseWorker': 'main/core/import/parseWorker.ts' }, outdir: out, platform: 'node', format: 'esm', target: 'node20', external: native, banner: esmBanner }),
+  build({ ...common, entryPoints: { 'cli/main': 'main/cli/main.ts', 'testServer/index': 'main/testServer/index.ts' }, outdir: out, platform: 'node', format: 'esm', target: 'node20', external: native, banner: esmBanner }),
 ];
 if (fs.existsSync(path.join(root, 'main/electron/main.ts'))) {
   jobs.push(build({ ...common, entryPoints: { 'electron/main': 'main/electron/main.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: native }));

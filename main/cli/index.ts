@@ -96,7 +96,7 @@ export function parseTime(v: string | boolean | undefined, name: string): number
 }
 
 class Cli {
-  readonly session = new Session({ version: VERSION, defaultDbPath: defaultDbPath(), samplesDir: samplesDir(), nativeDialogs: false, ...parseWorker() });
+  readonly session = new Session({ version: VERSION, defaultDbPath: defaultDbPath(), samplesDir: samplesDir(), nativeDialogs: false });
   constructor(
     readonly json: boolean,
     readonly dbPath: string,
@@ -136,10 +136,6 @@ const VERSION = (() => {
 /** bin/wecom-audit.js sets WECOM_AUDIT_ROOT to the project (or unpacked app) folder. */
 function appRoot(): string {
   return process.env.WECOM_AUDIT_ROOT ?? process.cwd();
-}
-function parseWorker(): { parseWorker?: string } {
-  const file = path.join(appRoot(), 'dist', 'workers', 'parseWorker.js');
-  return fs.existsSync(file) ? { parseWorker: file } : {};
 }
 function samplesDir(): string {
   return path.join(appRoot(), 'resources', 'samples');

@@ -32,19 +32,12 @@ function samplesDir(): string {
   return app.isPackaged && fs.existsSync(packaged) ? packaged : path.join(appRoot, 'resources', 'samples');
 }
 
-/** The import parse worker (a second core for parsing). Electron ≥ 18 loads worker scripts from inside app.asar. */
-function parseWorker(): { parseWorker?: string } {
-  const file = path.join(appRoot, 'dist', 'workers', 'parseWorker.js');
-  return fs.existsSync(file) ? { parseWorker: file } : {};
-}
-
 const coreSession = new Session({
   version: app.getVersion(),
   defaultDbPath: defaultDbPath(),
   samplesDir: samplesDir(),
   nativeDialogs: true,
   pickPaths,
-  ...parseWorker(),
 });
 
 let mainWindow: BrowserWindow | null = null;

@@ -29,8 +29,6 @@ export type TestServerOptions = {
   samplesDir?: string;
   /** the built renderer; default: dist/renderer found next to this file or under <cwd> */
   rendererDir?: string;
-  /** the built parse worker; default: dist/workers/parseWorker.js beside the renderer build, if present; false: parse in-thread */
-  parseWorker?: string | false;
 };
 
 export type TestServer = { url: string; token: string; port: number; session: Session; close(): Promise<void> };
@@ -137,14 +135,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const samplesDir = path.resolve(opts.samplesDir ?? path.join(process.cwd(), 'resources', 'samples'));
   const rendererDir = path.resolve(opts.rendererDir ?? findRendererDir());
   const token = crypto.randomBytes(24).toString('base64url');
-  const builtWorker = path.join(path.dirname(rendererDir), 'workers', 'parseWorker.js');
-  const parseWorker = opts.parseWorker === false ? undefined : (opts.parseWorker ?? (fs.existsSync(builtWorker) ? builtWorker : undefined));
   const session = new Session({
     version: readVersion(),
     defaultDbPath: path.join(dataDir, 'store.db'),
     samplesDir,
     nativeDialogs: false,
-    ...(parseWorker !== undefined && { parseWorker }),
   });
 
   const streams = new Set<http.ServerResponse>();

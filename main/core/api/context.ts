@@ -11,8 +11,6 @@ export type HostConfig = {
   defaultDbPath: string;
   samplesDir: string;
   nativeDialogs: boolean;
-  /** the built parse worker (dist/workers/parseWorker.js), so import parses on the second core */
-  parseWorker?: string;
   /** host-provided native dialogs (Electron only); core handlers never open windows */
   pickPaths?: (kind: 'files' | 'folder' | 'saveFile', title?: string) => Promise<string[]>;
 };

@@ -70,7 +70,6 @@ const importSlice = {
         ...(i.mediaDir !== undefined && { mediaDir: i.mediaDir }),
         ...(i.batchSize !== undefined && { batchSize: i.batchSize }),
         ...(i.maxRecordBytes !== undefined && { maxRecordBytes: i.maxRecordBytes }),
-        ...(s.config.parseWorker !== undefined && { parseWorker: s.config.parseWorker }),
         signal: abort.signal,
         onProgress: (p) => s.emit('import.progress', p),
       });

@@ -12,7 +12,7 @@ import type { Store } from '../store/index.js';
 import type { MediaRef } from './bodies.js';
 import { loadMedia, MediaFolder } from './media.js';
 import type { ParsedMessage } from './parse.js';
-import { parsedBatchesInline, parsedBatchesInWorker } from './parsedBatches.js';
+import { parsedBatches } from './parsedBatches.js';
 import { DEFAULT_MAX_RECORD_BYTES, FileProblem, type RecordProblem } from './records.js';
 
 export type ImportOptions = {
@@ -22,8 +22,6 @@ export type ImportOptions = {
   maxRecordBytes?: number;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
-  /** path of the built parse worker (dist/workers/parseWorker.js); without it, parsing runs in this thread */
-  parseWorker?: string;
   /** test hook: runs before each file is opened */
   beforeFile?: (file: string) => void;
 };
@@ -108,7 +106,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       throw new CoreError('rejected', `媒体文件夹无法读取，未写入任何数据：${opts.mediaDir}`, `The media folder cannot be read, nothing was written: ${opts.mediaDir}`);
     }
   }
-  const batchSize = opts.batchSize ?? 50_000;
+  const batchSize = opts.batchSize ?? 20_000;
   const maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
 
   const summary: ImportSummary = {
@@ -162,8 +160,8 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       a = null;
       b = null;
     } else {
-      const pair = [m.sender, m.tolist[0] ?? ''].sort();
-      [a, b] = pair as [string, string];
+      const other = m.tolist[0] ?? '';
+      [a, b] = m.sender < other ? [m.sender, other] : [other, m.sender];
       key = `single:${a}|${b}`;
       kind = 'single';
     }
@@ -214,7 +212,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
     for (const { line, item, msg } of pending) {
       const conv = conversationFor(msg);
       const res = insMessage.run(msg.msgid, msg.seq, msg.action, msg.sender, JSON.stringify(msg.tolist), msg.roomid, msg.msgtime, msg.msgtype, conv, msg.text, msg.raw, fileId, line);
-      if (staleLines.has(`${line}:${item}`)) delQuarantine.run(filePath, line, item);
+      if (staleLines.size && staleLines.has(`${line}:${item}`)) delQuarantine.run(filePath, line, item);
       if (res.changes === 0) {
         const existing = rawOf.get(msg.msgid) as { id: number; raw: string; seq: string | null };
         if (!sameMessage(existing.raw, msg.raw)) {
@@ -292,10 +290,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       staleLines = new Set((quarantinedLines.all(filePath) as { line: number; item: number }[]).map((r) => `${r.line}:${r.item}`));
       let bytesRead = 0;
       try {
-        const batches = opts.parseWorker
-          ? parsedBatchesInWorker(filePath, maxRecordBytes, opts.parseWorker)
-          : parsedBatchesInline(filePath, maxRecordBytes);
-        for await (const batch of batches) {
+        for await (const batch of parsedBatches(filePath, maxRecordBytes)) {
           bytesRead = batch.bytesRead;
           summary.read += batch.read;
           for (const p of batch.problems) pendingProblems.push(p);

@@ -9,6 +9,10 @@ import { bigramTokens } from './tokens.js';
 
 export type IndexProgress = { indexed: number; pending: number };
 
+/** 2^20 keys per millisecond: the time key stays below 2^63 until the year 2248. */
+export const KEY_SPAN = 2 ** 20;
+export const timeKey = (msgtime: number | null, id: number) => (msgtime ?? 0) * KEY_SPAN + (id % KEY_SPAN);
+
 export function indexedUpto(db: Db): number {
   const v = db.prepare(`SELECT value FROM meta WHERE key = 'search_indexed_upto'`).pluck().get() as string | undefined;
   return v ? Number(v) : 0;
@@ -24,18 +28,23 @@ export async function indexPending(
   opts: { batchSize?: number; signal?: AbortSignal; onProgress?: (p: IndexProgress) => void; maxBatches?: number } = {},
 ): Promise<IndexProgress> {
   const batchSize = opts.batchSize ?? 20_000;
-  const select = db.prepare('SELECT id, text FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+  const select = db.prepare('SELECT id, msgtime, text FROM messages WHERE id > ? ORDER BY id LIMIT ?');
   const insert = db.prepare('INSERT INTO search_index(rowid, tokens) VALUES (?, ?)');
+  const addDoc = db.prepare('INSERT INTO search_docs(key, message_id) VALUES (?, ?) ON CONFLICT(key) DO NOTHING');
   const mark = db.prepare(`UPDATE meta SET value = ? WHERE key = 'search_indexed_upto'`);
   let indexed = 0;
   let pending = pendingCount(db);
   for (let batch = 0; pending > 0 && !opts.signal?.aborted && (opts.maxBatches === undefined || batch < opts.maxBatches); batch++) {
-    const rows = select.all(indexedUpto(db), batchSize) as { id: number; text: string }[];
+    const rows = select.all(indexedUpto(db), batchSize) as { id: number; msgtime: number | null; text: string }[];
     if (!rows.length) break;
     const tokens = rows.map((r) => bigramTokens(r.text));
     db.transaction(() => {
       rows.forEach((r, i) => {
-        if (tokens[i]) insert.run(r.id, tokens[i]);
+        if (!tokens[i]) return;
+        // a tie on the time key (same millisecond, ids 2^20 apart) takes the next free key
+        let key = timeKey(r.msgtime, r.id);
+        while (addDoc.run(key, r.id).changes === 0) key++;
+        insert.run(key, tokens[i]);
       });
       mark.run(String(rows[rows.length - 1]!.id));
     })();

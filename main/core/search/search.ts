@@ -1,12 +1,13 @@
 /**
  * Full-text search over every message: any substring, Chinese or Latin (case-insensitive),
- * with an exact total. The bigram index answers for indexed messages; the few imported since
- * the last indexing run are scanned, so a total is never an estimate.
+ * with an exact total. The bigram index answers for indexed messages, newest first straight
+ * from FTS5 (its rowid is a time key); the few imported since the last indexing run are
+ * scanned, so a total is never an estimate.
  */
 import type { SearchHit, SearchInput, SearchResult } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
 import type { Db } from '../store/index.js';
-import { indexedUpto } from './indexer.js';
+import { indexedUpto, KEY_SPAN } from './indexer.js';
 import { foldForSearch, matchExpression } from './tokens.js';
 
 const SNIPPET_RADIUS = 24;
@@ -22,17 +23,10 @@ export function snippetOf(text: string, q: string): { snippet: string; highlight
   return { snippet: snippet.replace(/\n/g, ' '), highlight: [prefix.length + at - start, prefix.length + at - start + q.length] };
 }
 
-function filters(input: SearchInput): { sql: string; args: (string | number)[] } {
+/** Filters on the message row (m) and its conversation (c), as SQL and arguments. */
+function rowFilters(input: SearchInput): { sql: string; args: (string | number)[] } {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  if (input.from !== undefined) {
-    where.push('m.msgtime >= ?');
-    args.push(input.from);
-  }
-  if (input.to !== undefined) {
-    where.push('m.msgtime < ?');
-    args.push(input.to);
-  }
   if (input.conversation !== undefined) {
     where.push('m.conversation_id = ?');
     args.push(input.conversation);
@@ -42,53 +36,72 @@ function filters(input: SearchInput): { sql: string; args: (string | number)[] }
     args.push(...input.types);
   }
   const person = (ids: string) => `(m.sender IN ${ids} OR c.party_a IN ${ids} OR c.party_b IN ${ids})`;
-  if (input.staff) {
+  for (const id of [input.staff, input.contact]) {
+    if (!id) continue;
     where.push(person('(?)'));
-    args.push(input.staff, input.staff, input.staff);
-  }
-  if (input.contact) {
-    where.push(person('(?)'));
-    args.push(input.contact, input.contact, input.contact);
+    args.push(id, id, id);
   }
   if (input.branch) {
-    const ids = '(SELECT userid FROM staff WHERE branch = ? OR sub_branch = ?)';
-    where.push(person(ids));
+    where.push(person('(SELECT userid FROM staff WHERE branch = ? OR sub_branch = ?)'));
     for (let i = 0; i < 3; i++) args.push(input.branch, input.branch);
   }
-  return { sql: where.length ? ` AND ${where.join(' AND ')}` : '', args };
+  return { sql: where.join(' AND '), args };
 }
+
+type Row = { id: number; msgid: string; msgtime: number | null; sender: string; msgtype: string; conversation_id: number | null; text: string };
+const COLS = 'm.id, m.msgid, m.msgtime, m.sender, m.msgtype, m.conversation_id, m.text';
+const newestFirst = (a: Row, b: Row) => (b.msgtime ?? -1) - (a.msgtime ?? -1) || b.id - a.id;
 
 export function search(db: Db, input: SearchInput): SearchResult {
   const started = performance.now();
   const q = input.q;
   if (!q.trim()) throw new CoreError('usage', '请输入要搜索的内容', 'Type something to search for');
   const match = matchExpression(q)!;
-  const upto = indexedUpto(db);
-  const f = filters(input);
-  const join = 'FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id';
-  const indexedCount = db
-    .prepare(`SELECT count(*) ${join} WHERE m.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND m.id <= ?${f.sql}`)
-    .pluck()
-    .get(match, upto, ...f.args) as number;
-  // the tail not indexed yet: scanned, so the total stays exact
-  const needle = foldForSearch(q);
-  const tail = (db.prepare(`SELECT m.id, m.text ${join} WHERE m.id > ?${f.sql}`).all(upto, ...f.args) as { id: number; text: string }[]).filter((r) =>
-    foldForSearch(r.text).includes(needle),
-  );
-  const total = indexedCount + tail.length;
   const limit = input.limit ?? 50;
   const offset = input.offset ?? 0;
-  const tailIds = tail.map((r) => r.id);
-  const rows = db
-    .prepare(
-      `SELECT m.id, m.msgid, m.msgtime, m.sender, m.msgtype, m.conversation_id, m.text ${join}
-       WHERE (m.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND m.id <= ? OR m.id IN (SELECT value FROM json_each(?)))${f.sql}
-       ORDER BY m.msgtime IS NULL, m.msgtime DESC, m.id DESC LIMIT ? OFFSET ?`,
-    )
-    .all(match, upto, JSON.stringify(tailIds), ...f.args, limit, offset) as { msgid: string; msgtime: number | null; sender: string; msgtype: string; conversation_id: number | null; text: string }[];
-  const results: SearchHit[] = rows.map((r) => {
+  const rf = rowFilters(input);
+
+  // indexed part: time filters are rowid ranges of the index
+  const idx: string[] = ['search_index MATCH ?'];
+  const idxArgs: (string | number)[] = [match];
+  if (input.from !== undefined) {
+    idx.push('s.rowid >= ?');
+    idxArgs.push(Math.max(0, input.from) * KEY_SPAN);
+  }
+  if (input.to !== undefined) {
+    idx.push('s.rowid < ?');
+    idxArgs.push(Math.max(0, input.to) * KEY_SPAN);
+  }
+  const joined = 'search_index s CROSS JOIN search_docs d ON d.key = s.rowid CROSS JOIN messages m ON m.id = d.message_id LEFT JOIN conversations c ON c.id = m.conversation_id';
+  const where = `${idx.join(' AND ')}${rf.sql ? ` AND ${rf.sql}` : ''}`;
+  const indexedTotal = rf.sql
+    ? (db.prepare(`SELECT count(*) FROM ${joined} WHERE ${where}`).pluck().get(...idxArgs, ...rf.args) as number)
+    : (db.prepare(`SELECT count(*) FROM search_index s WHERE ${idx.join(' AND ')}`).pluck().get(...idxArgs) as number);
+  const page = db
+    .prepare(`SELECT ${COLS} FROM ${joined} WHERE ${where} ORDER BY s.rowid DESC LIMIT ?`)
+    .all(...idxArgs, ...rf.args, offset + limit) as Row[];
+
+  // the tail not indexed yet: scanned, so the total stays exact
+  const tw: string[] = ['m.id > ?'];
+  const twArgs: (string | number)[] = [indexedUpto(db)];
+  if (input.from !== undefined) {
+    tw.push('m.msgtime >= ?');
+    twArgs.push(input.from);
+  }
+  if (input.to !== undefined) {
+    tw.push('m.msgtime < ?');
+    twArgs.push(input.to);
+  }
+  if (rf.sql) tw.push(rf.sql);
+  const needle = foldForSearch(q);
+  const tail = (db.prepare(`SELECT ${COLS} FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id WHERE ${tw.join(' AND ')}`).all(...twArgs, ...rf.args) as Row[]).filter((r) =>
+    foldForSearch(r.text).includes(needle),
+  );
+
+  const rows = tail.length ? [...page, ...tail].sort(newestFirst) : page;
+  const results: SearchHit[] = rows.slice(offset, offset + limit).map((r) => {
     const { snippet, highlight } = snippetOf(r.text, q);
     return { msgid: r.msgid, msgtime: r.msgtime, from: r.sender, msgtype: r.msgtype, conversation: r.conversation_id, snippet, highlight };
   });
-  return { total, tookMs: Math.round((performance.now() - started) * 10) / 10, results, pendingIndex: tail.length ? tailIds.length : 0 };
+  return { total: indexedTotal + tail.length, tookMs: Math.round((performance.now() - started) * 10) / 10, results, pendingIndex: tail.length };
 }

@@ -163,6 +163,9 @@ export const migrations: Migration[] = [
     up: (db) =>
       db.exec(`
         CREATE VIRTUAL TABLE search_index USING fts5(tokens, content='', columnsize=0, detail=full, prefix='4', tokenize='ascii');
+        -- the index's rowid is a time key (msgtime * 2^20 + a tie-breaker), so FTS5 returns hits
+        -- newest first and a time range is a rowid range, without touching the messages table
+        CREATE TABLE search_docs(key INTEGER PRIMARY KEY, message_id INTEGER NOT NULL);
         INSERT INTO meta(key, value) VALUES ('search_indexed_upto', '0') ON CONFLICT(key) DO UPDATE SET value = '0';
       `),
   },
