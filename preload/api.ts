@@ -95,6 +95,56 @@ export type SearchHit = {
   highlight: [number, number] | null;
 };
 export type SearchResult = { total: number; tookMs: number; results: SearchHit[]; pendingIndex: number };
+/** A person as shown: name and branch, never a bare id (the id stays for filters and tooltips). */
+export type Party =
+  | { id: string; kind: 'staff'; name: string; branch: string; subBranch: string }
+  | { id: string; kind: 'contact'; name: string; remark: string; owner: string }
+  | { id: string; kind: 'robot' | 'unknown'; name: string };
+export type ConversationRow = {
+  id: number;
+  kind: 'single' | 'group' | 'system';
+  roomid: string;
+  title: string;
+  staff: Party | null;
+  contact: Party | null;
+  parties: Party[];
+  messageCount: number;
+  firstTime: number | null;
+  lastTime: number | null;
+};
+export type MediaItem = {
+  part: number;
+  kind: string;
+  md5sum: string | null;
+  name: string | null;
+  size: number | null;
+  status: 'linked' | 'missing' | 'md5_mismatch';
+  sha256: string | null;
+};
+export type ViewMessage = {
+  id: number;
+  msgid: string;
+  seq: string | null;
+  msgtime: number | null;
+  action: string;
+  msgtype: string;
+  /** the sender as they were at the time (branch of the time) */
+  from: Party;
+  tolist: string[];
+  text: string;
+  /** the stored record, parsed (numbers beyond 2^53 lose digits here; seq above keeps them) */
+  body: unknown;
+  /** set when a later revoke notice recalled this message */
+  recalledBy: { msgid: string; msgtime: number | null } | null;
+  /** on a revoke notice: the recalled message, when it is in the store */
+  recallOf: { msgid: string; found: boolean; msgtype: string | null; text: string | null; msgtime: number | null } | null;
+  media: MediaItem[];
+};
+export type MediaData = { sha256: string; mime: string; size: number; name: string | null; base64: string };
+export type StaffRow = { userid: string; name: string; branch: string; subBranch: string; department: string; position: string };
+export type ContactRow = { id: string; name: string; remark: string; owner: string; tags: string };
+export type BranchNode = { branch: string; staff: number; subBranches: { name: string; staff: number }[] };
+export type Settings = { idleLockMinutes: number };
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -190,6 +240,24 @@ export const contract = {
       .strict(),
   },
   'search.index': { kind: 'write', needsStore: true, input: z.object({}).strict() },
+  'conversations.list': {
+    kind: 'read',
+    needsStore: true,
+    input: z
+      .object({ branch: z.string().max(128).optional(), staff: z.string().max(128).optional(), contact: z.string().max(128).optional(), kind: z.enum(['single', 'group']).optional(), limit: z.number().int().min(1).max(1_000_000).optional() })
+      .strict(),
+  },
+  'conversations.messages': {
+    kind: 'read',
+    needsStore: true,
+    input: z.object({ conversation: z.number().int(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
+  },
+  'conversations.locate': { kind: 'read', needsStore: true, input: z.object({ msgid: z.string().min(1).max(256) }).strict() },
+  'media.get': { kind: 'read', needsStore: true, input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict() },
+  'people.list': { kind: 'read', needsStore: true, input: z.object({ kind: z.enum(['staff', 'contacts']), branch: z.string().max(128).optional() }).strict() },
+  'people.branches': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'settings.get': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'settings.set': { kind: 'write', needsStore: true, input: z.object({ idleLockMinutes: z.number().int().min(0).max(1440) }).strict() },
   /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
   'shell.pickPaths': {
     kind: 'read',
@@ -217,6 +285,14 @@ export type Outputs = {
   'people.import': PeopleImportResult;
   'search.query': SearchResult;
   'search.index': { indexed: number; pending: number };
+  'conversations.list': ConversationRow[];
+  'conversations.messages': { total: number; offset: number; messages: ViewMessage[] };
+  'conversations.locate': { conversation: number; index: number } | null;
+  'media.get': MediaData;
+  'people.list': StaffRow[] | ContactRow[];
+  'people.branches': BranchNode[];
+  'settings.get': Settings;
+  'settings.set': Settings;
 };
 export type Out<M extends Method> = Outputs[M];
 

@@ -6,7 +6,10 @@
 import type { In, Method, Out } from '../../../preload/api.js';
 import { listMessages, listQuarantine, stats } from '../archive/queries.js';
 import { importExports } from '../import/importer.js';
-import { importPeople } from '../people/people.js';
+import { branchTree, importPeople, listContacts, listStaff } from '../people/people.js';
+import { conversationWindow, listConversations, locateMessage } from '../viewer/conversations.js';
+import { getMedia } from '../viewer/media.js';
+import { getSettings, setSettings } from '../viewer/settings.js';
 import { indexPending, optimizeIndex } from '../search/indexer.js';
 import { search } from '../search/search.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
@@ -103,6 +106,20 @@ const searchSlice = {
   },
 } satisfies Slice;
 
+const viewerSlice = {
+  'conversations.list': (i: In<'conversations.list'>, s: Session) => listConversations(s.requireStore().db, i),
+  'conversations.messages': (i: In<'conversations.messages'>, s: Session) => conversationWindow(s.requireStore().db, i.conversation, i.offset, i.limit),
+  'conversations.locate': (i: In<'conversations.locate'>, s: Session) => locateMessage(s.requireStore().db, i.msgid),
+  'media.get': (i: In<'media.get'>, s: Session) => {
+    const m = getMedia(s.requireStore().db, i.sha256);
+    return { sha256: m.sha256, mime: m.mime, size: m.size, name: m.name, base64: m.bytes.toString('base64') };
+  },
+  'people.list': (i: In<'people.list'>, s: Session) => (i.kind === 'staff' ? listStaff(s.requireStore().db, i.branch) : listContacts(s.requireStore().db)),
+  'people.branches': (_: In<'people.branches'>, s: Session) => branchTree(s.requireStore().db),
+  'settings.get': (_: In<'settings.get'>, s: Session) => getSettings(s.requireStore().db),
+  'settings.set': (i: In<'settings.set'>, s: Session) => setSettings(s.requireStore().db, i),
+} satisfies Slice;
+
 const shellSlice = {
   'shell.pickPaths': async (i: In<'shell.pickPaths'>, s: Session) => {
     if (!s.config.pickPaths) {
@@ -112,4 +129,4 @@ const shellSlice = {
   },
 } satisfies Slice;
 
-export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, peopleSlice, searchSlice, shellSlice);
+export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, peopleSlice, searchSlice, viewerSlice, shellSlice);

@@ -3,7 +3,7 @@
  * wins, and every earlier version is kept with the time it was valid from and to, so an old
  * message still shows the branch its sender belonged to at the time.
  */
-import type { PeopleImportResult } from '../../../preload/api.js';
+import type { BranchNode, ContactRow, PeopleImportResult, StaffRow } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
 import type { Db } from '../store/index.js';
 import { readTable, type Table } from './tabular.js';
@@ -165,4 +165,29 @@ export function classifyId(db: Db, id: string): 'staff' | 'contact' | 'robot' | 
   if (/^wb/.test(id)) return 'robot';
   if (/^w[om]/.test(id)) return 'contact';
   return 'unknown';
+}
+
+export function listStaff(db: Db, branch?: string): StaffRow[] {
+  return db
+    .prepare(
+      `SELECT userid, name, branch, sub_branch AS subBranch, department, position FROM staff ${branch ? 'WHERE branch = ? OR sub_branch = ?' : ''} ORDER BY branch, sub_branch, name`,
+    )
+    .all(...(branch ? [branch, branch] : [])) as StaffRow[];
+}
+
+export function listContacts(db: Db): ContactRow[] {
+  return db.prepare('SELECT external_userid AS id, name, remark, owner_userid AS owner, tags FROM contacts ORDER BY name').all() as ContactRow[];
+}
+
+/** Head office → branch → sub-branch, as the roster says. */
+export function branchTree(db: Db): BranchNode[] {
+  const rows = db.prepare(`SELECT branch, sub_branch, count(*) AS n FROM staff GROUP BY branch, sub_branch ORDER BY branch, sub_branch`).all() as { branch: string; sub_branch: string; n: number }[];
+  const tree = new Map<string, BranchNode>();
+  for (const r of rows) {
+    let node = tree.get(r.branch);
+    if (!node) tree.set(r.branch, (node = { branch: r.branch, staff: 0, subBranches: [] }));
+    node.staff += r.n;
+    node.subBranches.push({ name: r.sub_branch, staff: r.n });
+  }
+  return [...tree.values()];
 }
