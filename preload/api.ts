@@ -140,6 +140,8 @@ export type ViewMessage = {
   recallOf: { msgid: string; found: boolean; msgtype: string | null; text: string | null; msgtime: number | null } | null;
   media: MediaItem[];
 };
+/** A voice message decoded to WAV (PCM 16-bit mono) for the window's audio player. */
+export type AudioData = { sha256: string; codec: 'silk' | 'amr'; sampleRate: number; durationMs: number; wavBase64: string };
 export type MediaData = { sha256: string; mime: string; size: number; name: string | null; base64: string };
 export type StaffRow = { userid: string; name: string; branch: string; subBranch: string; department: string; position: string };
 export type ContactRow = { id: string; name: string; remark: string; owner: string; tags: string };
@@ -254,6 +256,7 @@ export const contract = {
   },
   'conversations.locate': { kind: 'read', needsStore: true, input: z.object({ msgid: z.string().min(1).max(256) }).strict() },
   'media.get': { kind: 'read', needsStore: true, input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict() },
+  'media.audio': { kind: 'read', needsStore: true, input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict() },
   'people.list': { kind: 'read', needsStore: true, input: z.object({ kind: z.enum(['staff', 'contacts']), branch: z.string().max(128).optional() }).strict() },
   'people.branches': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'settings.get': { kind: 'read', needsStore: true, input: z.object({}).strict() },
@@ -289,6 +292,7 @@ export type Outputs = {
   'conversations.messages': { total: number; offset: number; messages: ViewMessage[] };
   'conversations.locate': { conversation: number; index: number } | null;
   'media.get': MediaData;
+  'media.audio': AudioData;
   'people.list': StaffRow[] | ContactRow[];
   'people.branches': BranchNode[];
   'settings.get': Settings;

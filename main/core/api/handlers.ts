@@ -9,6 +9,7 @@ import { importExports } from '../import/importer.js';
 import { branchTree, importPeople, listContacts, listStaff } from '../people/people.js';
 import { conversationWindow, listConversations, locateMessage } from '../viewer/conversations.js';
 import { getMedia } from '../viewer/media.js';
+import { decodeVoice } from '../media/audio.js';
 import { getSettings, setSettings } from '../viewer/settings.js';
 import { indexPending, optimizeIndex } from '../search/indexer.js';
 import { search } from '../search/search.js';
@@ -113,6 +114,11 @@ const viewerSlice = {
   'media.get': (i: In<'media.get'>, s: Session) => {
     const m = getMedia(s.requireStore().db, i.sha256);
     return { sha256: m.sha256, mime: m.mime, size: m.size, name: m.name, base64: m.bytes.toString('base64') };
+  },
+  'media.audio': async (i: In<'media.audio'>, s: Session) => {
+    const m = getMedia(s.requireStore().db, i.sha256);
+    const a = await decodeVoice(m.bytes);
+    return { sha256: m.sha256, codec: a.codec, sampleRate: a.sampleRate, durationMs: a.durationMs, wavBase64: a.wav.toString('base64') };
   },
   'people.list': (i: In<'people.list'>, s: Session) => (i.kind === 'staff' ? listStaff(s.requireStore().db, i.branch) : listContacts(s.requireStore().db)),
   'people.branches': (_: In<'people.branches'>, s: Session) => branchTree(s.requireStore().db),
