@@ -3,7 +3,8 @@
  *   exports/  WeCom session-archive exports of a wealth-management sub-branch, in every shape the
  *             importer reads (JSON Lines, pretty JSON array, gzipped SDK page envelope with 64-bit
  *             seq, CRLF + BOM) and one file with deliberately broken lines;
- *   media/    one small but real-ish file per media item, named by md5sum / voiceid / voipid,
+ *   media/    one small but real-ish file per media item, named by md5sum / voiceid / voipid (the voice
+ *             files are real SILK v3 and AMR-NB encodings of short tones, so they play),
  *             two deliberately missing and one whose bytes do not match its md5sum;
  *   roster/   staff.csv and contacts.csv (UTF-8 with BOM, Chinese headers).
  *
@@ -15,6 +16,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { encode as silkEncode } from 'silk-wasm';
+import { encodeAmrNb } from '../main/core/media/amrnb.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** SAMPLES_OUT: write elsewhere (the tests regenerate into a temp folder and compare with the committed files). */
@@ -149,16 +152,42 @@ function gif(): Buffer {
     Buffer.from([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b]),
   ]);
 }
-/** AMR-NB: the magic, then 12.2 kbit/s frames (header 0x3c + 31 bytes). */
-function amr(frames: number): Buffer {
-  const parts = [Buffer.from('#!AMR\n', 'ascii')];
-  for (let i = 0; i < frames; i++) parts.push(Buffer.from([0x3c]), randBytes(31));
-  return Buffer.concat(parts);
+/** Advances the PRNG as if n random bytes were drawn (the voice files were noise once; drawing the same keeps every later id and time). */
+function skipRandom(n: number): void {
+  for (let i = 0; i < n; i++) rand();
 }
-/** WeCom meeting recordings come as SILK v3. */
-function silk(n: number): Buffer {
-  return Buffer.concat([Buffer.from([0x02]), Buffer.from('#!SILK_V3', 'ascii'), randBytes(n)]);
+
+// ---------------------------------------------------------------- voice: real SILK v3 and AMR-NB encodings of a tone
+/** A sine tone with 20 ms fades, at `rate` Hz, amplitude 0.5 of full scale (plus `extra` trailing samples). */
+function tone(hz: number, seconds: number, rate: number, extra = 0): Float32Array {
+  const n = Math.round(seconds * rate) + extra;
+  const fade = Math.round(0.02 * rate);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = 0.5 * Math.min(1, i / fade, (n - 1 - i) / fade) * Math.sin((2 * Math.PI * hz * i) / rate);
+  return out;
 }
+/** SILK v3 as WeChat / WeCom write it (0x02, "#!SILK_V3", frames), from a tone at 24 kHz; `plain` drops the 0x02. */
+async function silkVoice(hz: number, seconds: number, plain = false): Promise<Buffer> {
+  const pcm = Int16Array.from(tone(hz, seconds, 24000), (x) => Math.round(x * 32767));
+  const out = Buffer.from((await silkEncode(pcm, 24000)).data);
+  if (out[0] !== 0x02 || out.subarray(1, 10).toString('latin1') !== '#!SILK_V3') throw new Error('silk-wasm wrote no WeChat SILK header');
+  return plain ? out.subarray(1) : out;
+}
+/** AMR-NB 12.2 kbit/s ("#!AMR\n", 32-byte frames) from a tone at 8 kHz (the encoder keeps whole 20 ms frames and needs one sample more). */
+function amrVoice(hz: number, seconds: number): Buffer {
+  return encodeAmrNb(tone(hz, seconds, 8000, 1));
+}
+type Clip = { bytes: Buffer; seconds: number };
+const CLIPS = {
+  /** SILK named .amr, as WeCom usually names it */
+  silk: { bytes: await silkVoice(440, 2), seconds: 2 },
+  /** the customer's voice that the export lacks */
+  missing: { bytes: await silkVoice(523, 1), seconds: 1 },
+  amr: { bytes: amrVoice(700, 1), seconds: 1 },
+  /** the meeting recording, written without the 0x02 */
+  meeting: { bytes: await silkVoice(350, 2, true), seconds: 2 },
+} satisfies Record<string, Clip>;
+
 /** An MP4 start: ftyp box, then an mdat box of noise. */
 function mp4(n: number): Buffer {
   const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42', 'ascii'), Buffer.from([0, 0, 0, 0]), Buffer.from('mp42isom', 'ascii')]);
@@ -231,9 +260,11 @@ function image(from: string, to: string | Room, time: number, w: number, h: numb
   const m = media(png(w, h), { ext: 'png', ...opts });
   return send(from, to, time, 'image', { md5sum: m.md5sum, filesize: m.size, sdkfileid: m.sdkfileid });
 }
-function voice(from: string, to: string | Room, time: number, seconds: number, opts: MediaOpts = {}) {
-  const m = media(amr(seconds * 5), { ext: 'amr', ...opts });
-  return send(from, to, time, 'voice', { md5sum: m.md5sum, voice_size: m.size, play_length: seconds, sdkfileid: m.sdkfileid });
+/** `drawn`: how many random bytes the noise that stood here before drew (see skipRandom). */
+function voice(from: string, to: string | Room, time: number, clip: Clip, drawn: number, opts: MediaOpts = {}) {
+  skipRandom(drawn);
+  const m = media(clip.bytes, { ext: 'amr', ...opts });
+  return send(from, to, time, 'voice', { md5sum: m.md5sum, voice_size: m.size, play_length: clip.seconds, sdkfileid: m.sdkfileid });
 }
 function emotion(from: string, to: string | Room, time: number, opts: MediaOpts = {}) {
   const m = media(gif(), { ext: null, ...opts });
@@ -289,7 +320,7 @@ current = 'day1';
   image(C.wang, S.zhangwei, at(d, '09:30:08'), 16, 24, { ext: null });
   text(C.wang, S.zhangwei, at(d, '09:30:40'), '这是我上次做的风险测评结果，你看看还有效吗。');
   text(S.zhangwei, C.wang, at(d, '09:35:11'), '收到，您的测评是C3平衡型，有效期到今年6月，可以购买。');
-  voice(S.zhangwei, C.wang, at(d, '09:40:26'), 12);
+  voice(S.zhangwei, C.wang, at(d, '09:40:26'), CLIPS.silk, 12 * 5 * 31);
   text(C.wang, S.zhangwei, at(d, '09:41:55'), '行，那我下午过来网点签一下。');
   send(S.zhangwei, C.wang, at(d, '14:28:40'), 'location', { longitude: 118.72941, latitude: 32.00438, address: '江苏省南京市建邺区江东中路100号', title: '示例银行河西支行', zoom: 15 });
   text(C.wang, S.zhangwei, at(d, '14:32:03'), '到门口了');
@@ -304,7 +335,7 @@ current = 'day1';
   // lina ↔ 刘秀英 (退休客户)
   send(C.liu, S.lina, at(d, '09:58:03'), 'agree', { userid: C.liu, agree_time: secs(at(d, '09:58:03')) });
   text(S.lina, C.liu, at(d, '10:02:11'), '刘阿姨早上好，您上个月到期的那笔定期，这次还续存吗？');
-  voice(C.liu, S.lina, at(d, '10:15:37'), 23, { missing: true });
+  voice(C.liu, S.lina, at(d, '10:15:37'), CLIPS.missing, 23 * 5 * 31, { missing: true });
   text(C.liu, S.lina, at(d, '10:16:20'), '小李啊，我想买点收益高一点的，你们那个基金行不行？');
   text(S.lina, C.liu, at(d, '10:20:02'), '阿姨，基金净值有波动，您之前的测评是C1保守型，只能买R1的产品。');
   text(S.lina, C.liu, at(d, '10:22:45'), '要不您考虑我们的大额存单，三年期年利率2.15%，受存款保险保护。');
@@ -472,7 +503,8 @@ current = 'page3';
     demofiledata: [{ filename: '3月理财销售分析.pptx', demoter: S.wangfang, starttime: secs(callStart) + 120, endtime: secs(callStart) + 1500 }],
     sharescreendata: [{ share: S.lina, starttime: secs(callStart) + 1600, endtime: secs(callStart) + 2400 }],
   }, { voiceid: 'grb8a4c48a3c094a70982c518d55e40557' });
-  media(silk(1500), { ext: null, nameBy: 'grb8a4c48a3c094a70982c518d55e40557' });
+  skipRandom(1500);
+  media(CLIPS.meeting.bytes, { ext: null, nameBy: 'grb8a4c48a3c094a70982c518d55e40557' });
   const voipid = 'gr2751c98b19300571f8afb3b74514bd1d';
   const ppt = media(officeZip(1200), { nameBy: voipid, ext: null });
   send(S.wangfang, TEAM, at(d, '16:05:12'), 'voip_doc_share', { filename: '3月理财销售分析.pptx', md5sum: ppt.md5sum, filesize: ppt.size, sdkfileid: ppt.sdkfileid }, { voipid });
@@ -557,7 +589,7 @@ current = 'day5';
   text(C.wang, S.zhangwei, at(d, '09:40:10'), '你这样搞我很生气，我要向银保监投诉。');
   text(S.wangfang, C.wang, at(d, '10:00:05'), '王总您好，我是河西支行行长王芳，这件事由我亲自跟进，您的资金今天一定全额退回，给您添麻烦了。');
   text(C.wang, S.wangfang, at(d, '10:05:33'), '好，我等结果。');
-  voice(S.wangfang, C.wang, at(d, '10:06:20'), 30, { ext: null });
+  voice(S.wangfang, C.wang, at(d, '10:06:20'), CLIPS.amr, 30 * 5 * 31, { ext: null });
   text(S.wangfang, C.wang, at(d, '15:30:12'), '王总，100万已全额退回您尾号8821的账户，请查收。');
   text(C.wang, S.wangfang, at(d, '15:45:00'), '收到了，谢谢王行长。');
   text(S.lina, C.liu, at(d, '09:50:00'), '刘阿姨，下周一有一期新的大额存单额度，需要的话我帮您预约。');
@@ -670,9 +702,9 @@ writeOut(
   `# 样例数据 / Sample data
 
 由 \`scripts/make-samples.ts\` 确定性生成（\`node --import tsx scripts/make-samples.ts\`），请勿手工修改。
-内容为虚构的示例银行南京分行河西支行（财富管理）企业微信会话存档导出：\`exports/\` 里有 ${all.length} 条消息，分布在 2026 年 3 月 2 日至 6 日，覆盖格式说明中的每一种消息类型（含一种未知类型「接龙」solitaire、切换企业记录、msgtime 为 0 的消息），文件形式包括 JSON Lines、格式化的 JSON 数组、gzip 压缩的 SDK 分页信封（seq 超过 2^53）、CRLF 换行加 BOM，另有 \`day4-with-errors.jsonl\` 故意包含 ${BROKEN.length} 行坏记录用于演示隔离区；\`media/\` 按 md5sum（或 voiceid、voipid）命名的小文件，其中 2 个故意缺失、1 个 MD5 不符；\`roster/\` 是员工花名册与外部联系人名单（UTF-8 带 BOM，暂未被应用导入）。其中包含合规人员关心的内容：承诺保本保收益（已撤回）、引导加私人微信、个人账户收款、飞单私募、返现、身份证号与银行卡号、投诉监管等。所有人名、编号、卡号均为虚构。
+内容为虚构的示例银行南京分行河西支行（财富管理）企业微信会话存档导出：\`exports/\` 里有 ${all.length} 条消息，分布在 2026 年 3 月 2 日至 6 日，覆盖格式说明中的每一种消息类型（含一种未知类型「接龙」solitaire、切换企业记录、msgtime 为 0 的消息），文件形式包括 JSON Lines、格式化的 JSON 数组、gzip 压缩的 SDK 分页信封（seq 超过 2^53）、CRLF 换行加 BOM，另有 \`day4-with-errors.jsonl\` 故意包含 ${BROKEN.length} 行坏记录用于演示隔离区；\`media/\` 按 md5sum（或 voiceid、voipid）命名的小文件（语音是合成提示音的真实 SILK v3 与 AMR-NB 编码，可以播放），其中 2 个故意缺失、1 个 MD5 不符；\`roster/\` 是员工花名册与外部联系人名单（UTF-8 带 BOM，暂未被应用导入）。其中包含合规人员关心的内容：承诺保本保收益（已撤回）、引导加私人微信、个人账户收款、飞单私募、返现、身份证号与银行卡号、投诉监管等。所有人名、编号、卡号均为虚构。
 
-Generated deterministically by \`scripts/make-samples.ts\` (do not edit by hand). Fictional WeCom session-archive exports of the wealth-management sub-branch of an example bank: ${all.length} messages over 2–6 March 2026 in \`exports/\`, covering every message type of the format spec (plus an unknown future type, a switch record and a message with msgtime 0), written as JSON Lines, a pretty-printed JSON array, a gzipped SDK page envelope (seq above 2^53) and CRLF + BOM, with \`day4-with-errors.jsonl\` carrying ${BROKEN.length} deliberately broken lines for the quarantine; \`media/\` holds small files named by md5sum (or voiceid / voipid), two deliberately missing and one with a wrong MD5; \`roster/\` has the staff roster and external-contact list (UTF-8 with BOM, not imported by the app yet). The chats include what a compliance officer looks for: a recalled promise of guaranteed returns, moves to personal WeChat, payment into a personal account, off-book private funds, cash-back, ID and bank card numbers, a regulator complaint. All names, ids and numbers are made up.
+Generated deterministically by \`scripts/make-samples.ts\` (do not edit by hand). Fictional WeCom session-archive exports of the wealth-management sub-branch of an example bank: ${all.length} messages over 2–6 March 2026 in \`exports/\`, covering every message type of the format spec (plus an unknown future type, a switch record and a message with msgtime 0), written as JSON Lines, a pretty-printed JSON array, a gzipped SDK page envelope (seq above 2^53) and CRLF + BOM, with \`day4-with-errors.jsonl\` carrying ${BROKEN.length} deliberately broken lines for the quarantine; \`media/\` holds small files named by md5sum (or voiceid / voipid; the voice files are real SILK v3 and AMR-NB encodings of synthetic tones, so they play), two deliberately missing and one with a wrong MD5; \`roster/\` has the staff roster and external-contact list (UTF-8 with BOM, not imported by the app yet). The chats include what a compliance officer looks for: a recalled promise of guaranteed returns, moves to personal WeChat, payment into a personal account, off-book private funds, cash-back, ID and bank card numbers, a regulator complaint. All names, ids and numbers are made up.
 
 | msgtype | 条数 count |
 | --- | --- |
