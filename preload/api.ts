@@ -147,6 +147,60 @@ export type StaffRow = { userid: string; name: string; branch: string; subBranch
 export type ContactRow = { id: string; name: string; remark: string; owner: string; tags: string };
 export type BranchNode = { branch: string; staff: number; subBranches: { name: string; staff: number }[] };
 export type Settings = { idleLockMinutes: number };
+export type DetectHit = { category: string; rule: string; severity: 'high' | 'medium' | 'low'; start: number; end: number; match: string };
+export type DictEntry = {
+  id: string;
+  term: string;
+  category: string;
+  severity: 'high' | 'medium' | 'low';
+  match: 'literal' | 'regex' | 'proximity';
+  termB?: string;
+  window?: number;
+  exclusions?: string[];
+  negatable?: boolean;
+  side?: 'staff' | 'customer' | 'both';
+  boundary?: boolean;
+  enabled?: boolean;
+  note?: string;
+};
+export type DictionaryInfo = { id: number; name: string; scope: string; active: boolean; version: number; entries: number; author: string; updatedAt: number };
+export type DictVersion = { version: number; author: string; createdAt: number; note: string; entries: number };
+export type DictDiff = { added: DictEntry[]; removed: DictEntry[]; changed: { before: DictEntry; after: DictEntry }[] };
+export type DictPreview = { dictionary: string; entries: number; errors: { row: number; reason: string }[]; diff: DictDiff };
+export type ScanChange = { hit: number; msgid: string; rule: string; category: string; match: string };
+export type ScanResult = {
+  scanId: number;
+  scanned: number;
+  /** hits added by this scan */
+  hits: number;
+  /** hits a changed dictionary or rule no longer finds (kept, marked retired) */
+  retired: number;
+  active: number;
+  byCategory: Record<string, number>;
+  appeared: ScanChange[];
+  disappeared: ScanChange[];
+  dictionaries: { name: string; version: number }[];
+  tookMs: number;
+};
+export type HitRow = {
+  id: number;
+  msgid: string;
+  conversation: number | null;
+  msgtime: number | null;
+  from: Party;
+  category: string;
+  rule: string;
+  severity: 'high' | 'medium' | 'low';
+  start: number;
+  end: number;
+  match: string;
+  /** the message text (offsets refer to it) */
+  text: string;
+  source: string;
+  status: string;
+  scanId: number;
+};
+export type RuleSetting = { rule: string; zh: string; en: string; enabled: boolean; params: Record<string, unknown> };
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -261,6 +315,49 @@ export const contract = {
   'people.branches': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'settings.get': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'settings.set': { kind: 'write', needsStore: true, input: z.object({ idleLockMinutes: z.number().int().min(0).max(1440) }).strict() },
+  'detect.text': { kind: 'read', needsStore: false, input: z.object({ text: z.string().max(100_000), side: z.enum(['staff', 'customer', 'both']).optional() }).strict() },
+  'scan.run': { kind: 'write', needsStore: true, input: z.object({ full: z.boolean().optional() }).strict() },
+  'hits.list': {
+    kind: 'read',
+    needsStore: true,
+    input: z
+      .object({
+        category: z.string().max(64).optional(),
+        severity: z.enum(['high', 'medium', 'low']).optional(),
+        staff: z.string().max(128).optional(),
+        branch: z.string().max(128).optional(),
+        status: z.string().max(32).optional(),
+        from: epochMs.optional(),
+        to: epochMs.optional(),
+        includeRetired: z.boolean().optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  },
+  'dict.list': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'dict.entries': { kind: 'read', needsStore: true, input: z.object({ name: z.string().max(200).optional(), version: z.number().int().min(1).optional() }).strict() },
+  'dict.versions': { kind: 'read', needsStore: true, input: z.object({ name: z.string().max(200) }).strict() },
+  'dict.diff': { kind: 'read', needsStore: true, input: z.object({ name: z.string().max(200), from: z.number().int().min(1), to: z.number().int().min(1) }).strict() },
+  'dict.preview': { kind: 'read', needsStore: true, input: z.object({ file: path, name: z.string().max(200).optional() }).strict() },
+  'dict.import': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ file: path, name: z.string().max(200).optional(), note: z.string().max(1000).optional(), skipInvalid: z.boolean().optional() }).strict(),
+  },
+  'dict.save': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ name: z.string().min(1).max(200), entries: z.array(z.record(z.string(), z.unknown())).max(200_000), note: z.string().max(1000).optional(), scope: z.string().max(128).optional() }).strict(),
+  },
+  'dict.export': { kind: 'read', needsStore: true, input: z.object({ out: path, name: z.string().max(200).optional() }).strict() },
+  'dict.setActive': { kind: 'write', needsStore: true, input: z.object({ name: z.string().max(200), active: z.boolean() }).strict() },
+  'rules.list': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'rules.set': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ rule: z.string().max(100), enabled: z.boolean().optional(), params: z.record(z.string(), z.unknown()).optional() }).strict(),
+  },
   /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
   'shell.pickPaths': {
     kind: 'read',
@@ -297,10 +394,28 @@ export type Outputs = {
   'people.branches': BranchNode[];
   'settings.get': Settings;
   'settings.set': Settings;
+  'detect.text': DetectHit[];
+  'scan.run': ScanResult;
+  'hits.list': { total: number; hits: HitRow[] };
+  'dict.list': DictionaryInfo[];
+  'dict.entries': DictEntry[];
+  'dict.versions': DictVersion[];
+  'dict.diff': DictDiff;
+  'dict.preview': DictPreview;
+  'dict.import': { dictionary: string; version: number; entries: number; skipped: { row: number; reason: string }[]; diff: DictDiff };
+  'dict.save': { dictionary: string; version: number; diff: DictDiff };
+  'dict.export': { out: string; entries: number };
+  'dict.setActive': { name: string; active: boolean };
+  'rules.list': RuleSetting[];
+  'rules.set': RuleSetting;
 };
 export type Out<M extends Method> = Outputs[M];
 
-export type Events = { 'import.progress': ImportProgress; 'search.indexProgress': { indexed: number; pending: number } };
+export type Events = {
+  'import.progress': ImportProgress;
+  'search.indexProgress': { indexed: number; pending: number };
+  'scan.progress': { scanned: number; total: number };
+};
 export type EventName = keyof Events;
 
 export const methodNames = Object.keys(contract) as Method[];

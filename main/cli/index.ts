@@ -50,6 +50,17 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
     usage: 'search --db FILE QUERY [--from T] [--to T] [--staff ID] [--contact ID] [--branch B] [--conversation ID] [--type T,…] [--limit N]  |  search --db FILE --jsonl < queries',
     maxArgs: 1,
   },
+  detect: { options: { jsonl: { type: 'boolean' } }, usage: 'detect --jsonl [--db FILE]  (stdin: {"id","text"[,"side"]} a line)', maxArgs: 0 },
+  scan: { options: { full: { type: 'boolean' } }, usage: 'scan --db FILE [--full]', maxArgs: 0 },
+  hits: {
+    options: { category: { type: 'string' }, severity: { type: 'string' }, staff: { type: 'string' }, branch: { type: 'string' }, status: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
+    usage: 'hits --db FILE [--category C] [--severity S] [--staff ID] [--branch B] [--status S] [--from T] [--to T] [--limit N]',
+    maxArgs: 0,
+  },
+  'dict list': { options: { name: { type: 'string' } }, usage: 'dict list --db FILE [--name DICT]', maxArgs: 0 },
+  'dict import': { options: { name: { type: 'string' }, note: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'skip-invalid': { type: 'boolean' } }, usage: 'dict import --db FILE DICT.xlsx|.csv|.json [--name DICT] [--dry-run] [--skip-invalid]', minArgs: 1, maxArgs: 1 },
+  'dict export': { options: { out: { type: 'string' }, name: { type: 'string' } }, usage: 'dict export --db FILE --out DICT.xlsx|.csv|.json [--name DICT]', maxArgs: 0 },
+  'dict versions': { options: { name: { type: 'string' } }, usage: 'dict versions --db FILE [--name DICT]', maxArgs: 0 },
   'people import': { options: { kind: { type: 'string' } }, usage: 'people import --db FILE ROSTER.xlsx|.csv --kind staff|contacts', minArgs: 1, maxArgs: 1 },
   messages: {
     options: { conversation: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
@@ -96,7 +107,13 @@ export function parseTime(v: string | boolean | undefined, name: string): number
 }
 
 class Cli {
-  readonly session = new Session({ version: VERSION, defaultDbPath: defaultDbPath(), samplesDir: samplesDir(), nativeDialogs: false });
+  readonly session = new Session({
+    version: VERSION,
+    defaultDbPath: defaultDbPath(),
+    samplesDir: samplesDir(),
+    nativeDialogs: false,
+    defaultDictionary: path.join(appRoot(), 'resources', 'dictionaries', 'default.json'),
+  });
   constructor(
     readonly json: boolean,
     readonly dbPath: string,
@@ -216,6 +233,9 @@ async function run(argv: string[]): Promise<number> {
           const t0 = Date.now();
           const ix = await cli.call('search.index', {});
           if (ix.indexed) process.stderr.write(`搜索索引 / search index: ${ix.indexed} 条 messages in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+          // new messages are scanned as they are imported
+          const sc = await cli.call('scan.run', {});
+          process.stderr.write(`检测 / scan: ${sc.scanned} 条消息，新增命中 ${sc.hits} / ${sc.hits} new hits\n`);
         }
         for (const fe of s.fileErrors) process.stderr.write(`警告 / warning: ${fe.file}:${fe.line}: ${fe.reason}\n`);
         const { fileErrors: _fe, files: _f, cancelled: _c, tookMs: _t, ...contractFields } = s;
@@ -272,6 +292,95 @@ async function run(argv: string[]): Promise<number> {
               r.results.map((h) => [formatTime(h.msgtime), h.from, h.msgtype, h.highlight ? `${h.snippet.slice(0, h.highlight[0])}【${h.snippet.slice(h.highlight[0], h.highlight[1])}】${h.snippet.slice(h.highlight[1])}` : h.snippet]),
             ),
           ].join('\n'),
+        );
+        return 0;
+      }
+      case 'detect': {
+        if (!values.jsonl) throw new UsageError(`detect 需要 --jsonl / detect needs --jsonl\n用法 / usage: wecom-audit ${spec.usage}`);
+        if (typeof values.db === 'string') await cli.unlock();
+        await detectLines(cli);
+        return 0;
+      }
+      case 'scan': {
+        await cli.unlock();
+        cli.session.onEvent((event, payload) => {
+          if (event === 'scan.progress') {
+            const p = payload as { scanned: number; total: number };
+            if (process.stderr.isTTY) process.stderr.write(`\r检测中 / scanning ${p.scanned}/${p.total}   `);
+          }
+        });
+        const r = await cli.call('scan.run', { full: !!values.full });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        cli.print(cli.json ? { scanned: r.scanned, hits: r.hits, byCategory: r.byCategory, retired: r.retired, active: r.active, appeared: r.appeared, disappeared: r.disappeared, dictionaries: r.dictionaries } : r, () =>
+          [
+            `扫描 scanned ${r.scanned}，新增命中 new hits ${r.hits}，消失 retired ${r.retired}，当前有效 active ${r.active}，用时 ${(r.tookMs / 1000).toFixed(1)} s`,
+            `词库 dictionaries: ${r.dictionaries.map((d) => `${d.name} v${d.version}`).join(', ') || '-'}`,
+            formatTable(['类别 category', '新增 new'], Object.entries(r.byCategory).map(([k, v]) => [k, String(v)])),
+            ...(r.disappeared.length ? ['消失的命中 disappeared:', ...r.disappeared.slice(0, 20).map((d) => `  ${d.rule} ${d.msgid} ${d.match}`)] : []),
+          ].join('\n'),
+        );
+        return 0;
+      }
+      case 'hits': {
+        await cli.unlock();
+        const input: In<'hits.list'> = {};
+        for (const k of ['category', 'staff', 'branch', 'status'] as const) if (typeof values[k] === 'string') input[k] = values[k] as string;
+        if (typeof values.severity === 'string') {
+          if (!['high', 'medium', 'low'].includes(values.severity)) throw new UsageError('--severity 须为 high/medium/low');
+          input.severity = values.severity as 'high' | 'medium' | 'low';
+        }
+        const from = parseTime(values.from, 'from');
+        if (from !== undefined) input.from = from;
+        const to = parseTime(values.to, 'to');
+        if (to !== undefined) input.to = to;
+        input.limit = int(values.limit, 'limit') ?? 100_000;
+        const r = await cli.call('hits.list', input);
+        cli.print(
+          r.hits.map((h) => ({ id: String(h.id), msgid: h.msgid, category: h.category, rule: h.rule, severity: h.severity, match: h.match, start: h.start, end: h.end, staff: h.from.kind === 'staff' ? h.from.id : undefined, status: h.status, msgtime: h.msgtime })),
+          () => [`共 ${r.total} 条命中 / ${r.total} hits`, formatTable(['编号 id', '时间 time', '类别 category', '级别 sev', '规则 rule', '命中 match'], r.hits.map((h) => [String(h.id), formatTime(h.msgtime), h.category, h.severity, h.rule, h.match.slice(0, 40)]))].join('\n'),
+        );
+        return 0;
+      }
+      case 'dict list': {
+        await cli.unlock();
+        const entries = await cli.call('dict.entries', typeof values.name === 'string' ? { name: values.name } : {});
+        cli.print(
+          entries.map((e) => ({ term: e.term, category: e.category, severity: e.severity, id: e.id, match: e.match, ...(e.termB && { termB: e.termB, window: e.window }), exclusions: e.exclusions ?? [], side: e.side, enabled: e.enabled !== false, note: e.note })),
+          () => formatTable(['编号 id', '词条 term', '类别 category', '级别 sev', '排除 exclusions'], entries.map((e) => [e.id, e.match === 'proximity' ? `${e.term} ~${e.window}~ ${e.termB}` : e.term, e.category, e.severity, (e.exclusions ?? []).join('|').slice(0, 40)])),
+        );
+        return 0;
+      }
+      case 'dict import': {
+        await cli.unlock();
+        const file = path.resolve(positionals[0]!);
+        const name = typeof values.name === 'string' ? values.name : undefined;
+        const preview = await cli.call('dict.preview', { file, ...(name && { name }) });
+        for (const e of preview.errors) process.stderr.write(`第 ${e.row} 行 / row ${e.row}: ${e.reason}\n`);
+        if (values['dry-run']) {
+          cli.print(preview, () => `预览 preview「${preview.dictionary}」: ${preview.entries} 条有效，${preview.errors.length} 行错误；新增 ${preview.diff.added.length}，删除 ${preview.diff.removed.length}，修改 ${preview.diff.changed.length}`);
+          return preview.errors.length ? 4 : 0;
+        }
+        const r = await cli.call('dict.import', { file, ...(name && { name }), ...(typeof values.note === 'string' && { note: values.note }), ...(values['skip-invalid'] && { skipInvalid: true }) });
+        cli.print(
+          { dictionary: r.dictionary, version: r.version, entries: r.entries, skipped: r.skipped, added: r.diff.added.length, removed: r.diff.removed.length, changed: r.diff.changed.length },
+          () => `已应用 applied「${r.dictionary}」第 ${r.version} 版 version: ${r.entries} 条；新增 ${r.diff.added.length}，删除 ${r.diff.removed.length}，修改 ${r.diff.changed.length}。运行 scan --full 查看命中变化 / run scan --full to see which hits change`,
+        );
+        return 0;
+      }
+      case 'dict export': {
+        if (typeof values.out !== 'string') throw new UsageError(`缺少 --out / missing --out\n用法 / usage: wecom-audit ${spec.usage}`);
+        await cli.unlock();
+        const r = await cli.call('dict.export', { out: path.resolve(values.out), ...(typeof values.name === 'string' && { name: values.name }) });
+        cli.print(r, () => `已导出 exported ${r.entries} 条 → ${r.out}`);
+        return 0;
+      }
+      case 'dict versions': {
+        await cli.unlock();
+        const dicts = await cli.call('dict.list', {});
+        const name = typeof values.name === 'string' ? values.name : dicts[0]?.name;
+        const versions = name ? await cli.call('dict.versions', { name }) : [];
+        cli.print({ dictionaries: dicts, name, versions }, () =>
+          [formatTable(['词库 dictionary', '版本 ver', '词条 entries', '启用 active', '修改人 author'], dicts.map((d) => [d.name, String(d.version), String(d.entries), d.active ? '是' : '否', d.author])), '', `「${name ?? '-'}」`, formatTable(['版本 ver', '时间 time', '修改人 author', '词条 entries', '说明 note'], versions.map((v) => [String(v.version), formatTime(v.createdAt), v.author, String(v.entries), v.note]))].join('\n'),
         );
         return 0;
       }
@@ -332,6 +441,31 @@ async function searchLines(cli: Cli, filters: Omit<In<'search.query'>, 'q'>): Pr
     }
     const r = await cli.call('search.query', { ...filters, q, limit: filters.limit ?? 1 });
     process.stdout.write(`${JSON.stringify({ q, total: r.total, tookMs: r.tookMs })}\n`);
+  }
+}
+
+/** One text a line on stdin ({"id","text"[,"side"]}), one result a line on stdout. */
+async function detectLines(cli: Cli): Promise<void> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    if (!line.trim()) continue;
+    let rec: { id?: unknown; text?: unknown; side?: unknown };
+    try {
+      rec = JSON.parse(line) as typeof rec;
+    } catch {
+      process.stdout.write(`${JSON.stringify({ line: n, error: 'JSON 格式错误 / invalid JSON' })}\n`);
+      continue;
+    }
+    if (typeof rec.text !== 'string') {
+      process.stdout.write(`${JSON.stringify({ id: rec.id ?? null, line: n, error: '需要 text 字段 / expected a text field' })}\n`);
+      continue;
+    }
+    const side = rec.side === 'staff' || rec.side === 'customer' ? rec.side : 'both';
+    const hits = await cli.call('detect.text', { text: rec.text, side });
+    process.stdout.write(`${JSON.stringify({ id: rec.id ?? null, hits: hits.map((h) => ({ category: h.category, rule: h.rule, severity: h.severity, start: h.start, end: h.end, match: h.match })) })}\n`);
   }
 }
 

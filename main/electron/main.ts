@@ -38,6 +38,7 @@ const coreSession = new Session({
   samplesDir: samplesDir(),
   nativeDialogs: true,
   pickPaths,
+  defaultDictionary: path.join(path.dirname(samplesDir()), 'dictionaries', 'default.json'),
 });
 
 let mainWindow: BrowserWindow | null = null;

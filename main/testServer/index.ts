@@ -140,6 +140,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     defaultDbPath: path.join(dataDir, 'store.db'),
     samplesDir,
     nativeDialogs: false,
+    defaultDictionary: path.resolve(path.join(samplesDir, '..', 'dictionaries', 'default.json')),
   });
 
   const streams = new Set<http.ServerResponse>();

@@ -11,6 +11,8 @@ export type HostConfig = {
   defaultDbPath: string;
   samplesDir: string;
   nativeDialogs: boolean;
+  /** the bundled default dictionary (resources/dictionaries/default.json), installed on first scan */
+  defaultDictionary?: string;
   /** host-provided native dialogs (Electron only); core handlers never open windows */
   pickPaths?: (kind: 'files' | 'folder' | 'saveFile', title?: string) => Promise<string[]>;
 };

@@ -10,6 +10,13 @@ import { branchTree, importPeople, listContacts, listStaff } from '../people/peo
 import { conversationWindow, listConversations, locateMessage } from '../viewer/conversations.js';
 import { getMedia } from '../viewer/media.js';
 import { decodeVoice } from '../media/audio.js';
+import { Detector } from '../detect/engine.js';
+import { parseDictionaryFile, toEntry, writeDictionaryFile } from '../detect/dictionaryFile.js';
+import { jiebaSegmenter } from '../detect/segment.js';
+import { activeSet, addVersion, BASELINE, detectorFor, diffEntries, listDictionaries, listVersions, seedDefault, setActive, versionEntries } from '../rules/dictionaries.js';
+import { ruleSettings, setRuleSetting } from '../scan/behaviour.js';
+import { listHits } from '../scan/hits.js';
+import { scan } from '../scan/scan.js';
 import { getSettings, setSettings } from '../viewer/settings.js';
 import { indexPending, optimizeIndex } from '../search/indexer.js';
 import { search } from '../search/search.js';
@@ -126,6 +133,106 @@ const viewerSlice = {
   'settings.set': (i: In<'settings.set'>, s: Session) => setSettings(s.requireStore().db, i),
 } satisfies Slice;
 
+const defaultDetector = (s: Session) => {
+  const file = s.config.defaultDictionary;
+  if (!file) throw new CoreError('usage', '没有打开的存储库，也没有内置词库', 'No store is open and no bundled dictionary');
+  return parseDictionaryFile(file).then((d) => new Detector(d.entries, jiebaSegmenter()));
+};
+let bundled: { file: string; detector: Promise<Detector> } | null = null;
+
+const detectSlice = {
+  'detect.text': async (i: In<'detect.text'>, s: Session) => {
+    let detector: Detector;
+    if (s.store) {
+      await seedDefault(s.store.db, s.config.defaultDictionary);
+      detector = detectorFor(activeSet(s.store.db));
+    } else {
+      if (!bundled || bundled.file !== s.config.defaultDictionary) bundled = { file: s.config.defaultDictionary ?? '', detector: defaultDetector(s) };
+      detector = await bundled.detector;
+    }
+    return detector.detect(i.text, i.side ?? 'both');
+  },
+  'scan.run': (i: In<'scan.run'>, s: Session) => {
+    const store = s.requireStore();
+    return scan(store.db, { full: !!i.full, user: store.user, ...(s.config.defaultDictionary !== undefined && { defaultDictionary: s.config.defaultDictionary }), onProgress: (p) => s.emit('scan.progress', p) });
+  },
+  'hits.list': (i: In<'hits.list'>, s: Session) => listHits(s.requireStore().db, i),
+  'dict.list': async (_: In<'dict.list'>, s: Session) => {
+    const db = s.requireStore().db;
+    await seedDefault(db, s.config.defaultDictionary);
+    return listDictionaries(db);
+  },
+  'dict.entries': async (i: In<'dict.entries'>, s: Session) => {
+    const db = s.requireStore().db;
+    await seedDefault(db, s.config.defaultDictionary);
+    if (i.name) return versionEntries(db, i.name, i.version);
+    return activeSet(db).entries;
+  },
+  'dict.versions': (i: In<'dict.versions'>, s: Session) => listVersions(s.requireStore().db, i.name),
+  'dict.diff': (i: In<'dict.diff'>, s: Session) => {
+    const db = s.requireStore().db;
+    return diffEntries(versionEntries(db, i.name, i.from), versionEntries(db, i.name, i.to));
+  },
+  'dict.preview': async (i: In<'dict.preview'>, s: Session) => {
+    const db = s.requireStore().db;
+    await seedDefault(db, s.config.defaultDictionary);
+    const parsed = await parseDictionaryFile(i.file);
+    const name = i.name ?? parsed.name ?? BASELINE;
+    const current = listDictionaries(db).some((d) => d.name === name) ? versionEntries(db, name) : [];
+    return { dictionary: name, entries: parsed.entries.length, errors: parsed.errors, diff: diffEntries(current, parsed.entries) };
+  },
+  'dict.import': async (i: In<'dict.import'>, s: Session) => {
+    const store = s.requireStore();
+    await seedDefault(store.db, s.config.defaultDictionary);
+    const parsed = await parseDictionaryFile(i.file);
+    if (parsed.errors.length && !i.skipInvalid) {
+      throw new CoreError(
+        'rejected',
+        `词库有 ${parsed.errors.length} 行错误，未应用任何内容：${parsed.errors.slice(0, 20).map((e) => `第 ${e.row} 行 ${e.reason}`).join('；')}`,
+        `${parsed.errors.length} rows have errors; nothing was applied`,
+        { errors: parsed.errors },
+      );
+    }
+    if (!parsed.entries.length) throw new CoreError('rejected', '词库没有有效的词条，未应用', 'The dictionary has no valid entries; nothing was applied');
+    const name = i.name ?? parsed.name ?? BASELINE;
+    const current = listDictionaries(store.db).some((d) => d.name === name) ? versionEntries(store.db, name) : [];
+    const v = addVersion(store.db, name, parsed.entries, store.user, i.note ?? `导入 ${i.file}`);
+    return { ...v, entries: parsed.entries.length, skipped: parsed.errors, diff: diffEntries(current, parsed.entries) };
+  },
+  'dict.save': (i: In<'dict.save'>, s: Session) => {
+    const store = s.requireStore();
+    const errors: string[] = [];
+    const entries = i.entries.map((e, n) => {
+      try {
+        return toEntry(e, `R${n + 1}`);
+      } catch (err) {
+        errors.push(`第 ${n + 1} 条 ${(err as Error).message}`);
+        return null;
+      }
+    });
+    if (errors.length) throw new CoreError('rejected', `词条有错误，未保存：${errors.slice(0, 20).join('；')}`, 'Some entries have errors; nothing was saved', { errors });
+    const valid = entries.filter((e): e is NonNullable<typeof e> => e !== null);
+    const current = listDictionaries(store.db).some((d) => d.name === i.name) ? versionEntries(store.db, i.name) : [];
+    return { ...addVersion(store.db, i.name, valid, store.user, i.note ?? '', i.scope ?? ''), diff: diffEntries(current, valid) };
+  },
+  'dict.export': async (i: In<'dict.export'>, s: Session) => {
+    const db = s.requireStore().db;
+    await seedDefault(db, s.config.defaultDictionary);
+    const entries = i.name ? versionEntries(db, i.name) : activeSet(db).entries.map(({ dictionary: _d, ...e }) => e);
+    await writeDictionaryFile(i.out, i.name ?? BASELINE, entries);
+    return { out: i.out, entries: entries.length };
+  },
+  'dict.setActive': (i: In<'dict.setActive'>, s: Session) => {
+    setActive(s.requireStore().db, i.name, i.active);
+    return { name: i.name, active: i.active };
+  },
+  'rules.list': (_: In<'rules.list'>, s: Session) => ruleSettings(s.requireStore().db),
+  'rules.set': (i: In<'rules.set'>, s: Session) => {
+    const store = s.requireStore();
+    return setRuleSetting(store.db, i.rule, { ...(i.enabled !== undefined && { enabled: i.enabled }), ...(i.params !== undefined && { params: i.params }) }, store.user);
+  },
+} satisfies Slice;
+
 const shellSlice = {
   'shell.pickPaths': async (i: In<'shell.pickPaths'>, s: Session) => {
     if (!s.config.pickPaths) {
@@ -135,4 +242,4 @@ const shellSlice = {
   },
 } satisfies Slice;
 
-export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, peopleSlice, searchSlice, viewerSlice, shellSlice);
+export const handlers: Handlers = combine(storeSlice, importSlice, messagesSlice, peopleSlice, searchSlice, viewerSlice, detectSlice, shellSlice);

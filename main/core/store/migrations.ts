@@ -190,6 +190,67 @@ export const migrations: Migration[] = [
         ALTER TABLE quarantine_v5 RENAME TO quarantine;
       `),
   },
+  {
+    version: 6,
+    name: 'dictionaries with versions, behaviour rule settings, scans and hits',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE dictionaries(
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          scope TEXT NOT NULL DEFAULT '',   -- '' head-office baseline, else the branch it adds to
+          active INTEGER NOT NULL DEFAULT 1,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE dictionary_versions(
+          id INTEGER PRIMARY KEY,
+          dictionary_id INTEGER NOT NULL REFERENCES dictionaries(id),
+          version INTEGER NOT NULL,
+          entries TEXT NOT NULL,            -- JSON array of entries, as applied
+          author TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          note TEXT NOT NULL DEFAULT '',
+          UNIQUE(dictionary_id, version)
+        );
+        CREATE TABLE rule_settings(
+          rule TEXT PRIMARY KEY,            -- a behaviour rule id
+          enabled INTEGER NOT NULL DEFAULT 1,
+          params TEXT NOT NULL,             -- JSON
+          updated_by TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE scans(
+          id INTEGER PRIMARY KEY,
+          started_at INTEGER NOT NULL,
+          finished_at INTEGER,
+          full INTEGER NOT NULL,
+          ruleset TEXT NOT NULL,            -- JSON: dictionary versions and behaviour settings used
+          scanned INTEGER NOT NULL DEFAULT 0,
+          added INTEGER NOT NULL DEFAULT 0,
+          retired INTEGER NOT NULL DEFAULT 0,
+          user TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE hits(
+          id INTEGER PRIMARY KEY,
+          message_id INTEGER NOT NULL REFERENCES messages(id),
+          rule TEXT NOT NULL,
+          category TEXT NOT NULL,
+          severity TEXT NOT NULL,
+          start INTEGER NOT NULL,           -- UTF-16 offsets into messages.text
+          end INTEGER NOT NULL,
+          match TEXT NOT NULL,
+          source TEXT NOT NULL,             -- 'dictionary name@version', 'pii' or 'behaviour'
+          scan_id INTEGER NOT NULL REFERENCES scans(id),
+          retired_scan_id INTEGER REFERENCES scans(id), -- set when a later scan no longer finds it
+          status TEXT NOT NULL DEFAULT 'new',
+          created_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX hits_active ON hits(message_id, rule, start, end) WHERE retired_scan_id IS NULL;
+        CREATE INDEX hits_message ON hits(message_id);
+        CREATE INDEX hits_category ON hits(category, severity);
+        INSERT INTO meta(key, value) VALUES ('scan_upto', '0') ON CONFLICT(key) DO UPDATE SET value = '0';
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
