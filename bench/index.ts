@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --messages N] [--only import|search] [--keep]
+ * npm run bench [-- --messages N] [--only import|search|detect] [--keep]
  * Prints figures and ratios against baselines measured in the same run, on this machine.
  * Targets (issue 3): 1M messages imported in under 60 s, at most 3x the parse-only time of the
  * same file, under 500 MB peak RSS.
@@ -66,4 +66,17 @@ if (!values.only || values.only === 'search') {
   console.log(`brute-force scan p50 ${fmt(r.bruteP50, 0)} ms   ratio brute/bigram p50 ${fmt(r.bruteP50 / r.p50, 0)}x`);
   console.log(`alternative: trigram + LIKE under 3 chars: build ${fmt(r.trigram.buildMs / 1000, 1)} s, +${fmt(r.trigram.indexMb)} MiB, p50 ${fmt(r.trigram.p50, 1)} ms, p95 ${fmt(r.trigram.p95, 1)} ms, exact ${r.trigram.exact}`);
 }
+if (!values.only || values.only === 'detect') {
+  const dbPath = path.join(work, 'bench.db');
+  const r = child('detectChild.ts', [String(N), dbPath]);
+  const rate = (ms: number) => `${fmt(r.texts / (ms / 1000), 0)} msg/s`;
+  console.log('\n## detection');
+  console.log(`texts                ${fmt(r.texts, 0)} (${fmt(r.chars / 1e6, 1)} M chars); dictionary ${r.entries} entries, ${r.literal} literal terms given to all three`);
+  console.log(`ours                 ${fmt(r.ours.ms / 1000, 2)} s  ${rate(r.ours.ms)}  ${fmt(r.ours.n, 0)} hits (normalization, exclusions, negation, side, PII)`);
+  console.log(`mint-filter 4.0.3    ${fmt(r.mint.ms / 1000, 2)} s  ${rate(r.mint.ms)}  ${fmt(r.mint.n, 0)} words (literal only)   ours faster: ${verdict(r.ours.ms < r.mint.ms)} (${fmt(r.mint.ms / r.ours.ms, 2)}x)`);
+  console.log(`modern-ahocorasick   ${fmt(r.modern.ms / 1000, 2)} s  ${rate(r.modern.ms)}  ${fmt(r.modern.n, 0)} matches (literal only)   ours faster: ${verdict(r.ours.ms < r.modern.ms)} (${fmt(r.modern.ms / r.ours.ms, 2)}x)`);
+  console.log(`60,000-term build    ${fmt(r.build60k / 1000, 2)} s   target about 1 s   ${verdict(r.build60k < 1500)}`);
+  if (r.fullScan) console.log(`full scan of store   ${fmt(r.fullScan.ms / 1000, 1)} s for ${fmt(r.fullScan.scanned, 0)} messages, ${fmt(r.fullScan.hits, 0)} active hits (dictionary + PII + behaviour rules, with store reads and writes)   target < 20 s at 1M   ${verdict(r.fullScan.ms * (1_000_000 / Math.max(1, r.fullScan.scanned)) < 20_000)}`);
+}
+
 if (!values.keep) for (const f of fs.readdirSync(work)) if (f.startsWith('bench.db')) fs.rmSync(path.join(work, f));
