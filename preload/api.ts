@@ -201,6 +201,17 @@ export type HitRow = {
   scanId: number;
 };
 export type RuleSetting = { rule: string; zh: string; en: string; enabled: boolean; params: Record<string, unknown> };
+export type Role = 'admin' | 'compliance_manager' | 'risk_officer' | 'auditor';
+export type UserRow = { user: string; role: Role; branch: string; disabled: boolean; createdBy: string; createdAt: number };
+export type Whoami = { user: string; role: Role; branch: string } | null;
+export type TriageStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
+export type Review = { hitId: number; status: string; reason: string; note: string; user: string; at: number };
+export type Proposal = { id: number; rule: string; phrase: string; dismissals: number; status: string; createdAt: number };
+export type CaseRow = { id: number; title: string; status: 'open' | 'investigating' | 'closed'; conclusion: string; assignee: string; dueAt: number | null; createdBy: string; createdAt: number; closedAt: number | null; hits: number };
+export type CaseEvent = { at: number; user: string; kind: string; text: string };
+export type CaseDetail = CaseRow & { hitRows: HitRow[]; events: CaseEvent[] };
+export type AuditRow = { seq: number; at: number; user: string; action: string; target: string; details: unknown };
+export type AuditVerify = { valid: boolean; entries: number; problems: { seq: number | null; problem: string }[] };
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -358,6 +369,52 @@ export const contract = {
     needsStore: true,
     input: z.object({ rule: z.string().max(100), enabled: z.boolean().optional(), params: z.record(z.string(), z.unknown()).optional() }).strict(),
   },
+  'session.whoami': { kind: 'read', needsStore: false, input: z.object({}).strict() },
+  'users.add': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ user: z.string().min(1).max(64), role: z.enum(['admin', 'compliance_manager', 'risk_officer', 'auditor']), branch: z.string().max(128).optional(), password: z.string().min(1).max(1024) }).strict(),
+  },
+  'users.list': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'users.setDisabled': { kind: 'write', needsStore: true, input: z.object({ user: z.string().min(1).max(64), disabled: z.boolean(), password: z.string().max(1024).optional() }).strict() },
+  'users.changePassword': { kind: 'write', needsStore: true, input: z.object({ user: z.string().min(1).max(64).optional(), password: z.string().min(1).max(1024) }).strict() },
+  'review.triage': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ hits: z.array(z.number().int()).min(1).max(10_000), status: z.enum(['new', 'confirmed', 'dismissed', 'escalated']), reason: z.string().max(100).optional(), note: z.string().max(2000).optional() }).strict(),
+  },
+  'review.history': { kind: 'read', needsStore: true, input: z.object({ hit: z.number().int() }).strict() },
+  'review.proposals': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'review.proposalDecide': { kind: 'write', needsStore: true, input: z.object({ id: z.number().int(), accept: z.boolean() }).strict() },
+  'cases.create': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ title: z.string().min(1).max(200), hits: z.array(z.number().int()).max(10_000), assignee: z.string().max(64).optional(), dueAt: epochMs.optional(), note: z.string().max(5000).optional() }).strict(),
+  },
+  'cases.list': { kind: 'read', needsStore: true, input: z.object({ status: z.enum(['open', 'investigating', 'closed']).optional() }).strict() },
+  'cases.get': { kind: 'read', needsStore: true, input: z.object({ id: z.number().int() }).strict() },
+  'cases.update': {
+    kind: 'write',
+    needsStore: true,
+    input: z
+      .object({
+        id: z.number().int(),
+        status: z.enum(['open', 'investigating', 'closed']).optional(),
+        conclusion: z.enum(['violation_confirmed', 'not_confirmed']).optional(),
+        assignee: z.string().max(64).optional(),
+        dueAt: epochMs.nullable().optional(),
+        note: z.string().max(5000).optional(),
+        addHits: z.array(z.number().int()).max(10_000).optional(),
+      })
+      .strict(),
+  },
+  'log.list': {
+    kind: 'read',
+    needsStore: true,
+    input: z.object({ limit: z.number().int().min(1).max(100_000).optional(), user: z.string().max(64).optional(), action: z.string().max(100).optional(), from: epochMs.optional(), to: epochMs.optional() }).strict(),
+  },
+  'log.verify': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'pii.unmask': { kind: 'read', needsStore: true, input: z.object({ hit: z.number().int() }).strict() },
   /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
   'shell.pickPaths': {
     kind: 'read',
@@ -408,6 +465,22 @@ export type Outputs = {
   'dict.setActive': { name: string; active: boolean };
   'rules.list': RuleSetting[];
   'rules.set': RuleSetting;
+  'session.whoami': Whoami;
+  'users.add': UserRow;
+  'users.list': UserRow[];
+  'users.setDisabled': UserRow;
+  'users.changePassword': { user: string };
+  'review.triage': { updated: number; status: TriageStatus; proposals: Proposal[] };
+  'review.history': Review[];
+  'review.proposals': Proposal[];
+  'review.proposalDecide': Proposal;
+  'cases.create': { id: number };
+  'cases.list': CaseRow[];
+  'cases.get': CaseDetail;
+  'cases.update': CaseRow;
+  'log.list': AuditRow[];
+  'log.verify': AuditVerify;
+  'pii.unmask': { hit: number; match: string };
 };
 export type Out<M extends Method> = Outputs[M];
 

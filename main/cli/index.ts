@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ApiError, ImportProgress, ImportSummary, In, Method, MessageRow, Out, QuarantineEntry, Stats } from '../../preload/api.js';
+import type { ApiError, ImportProgress, ImportSummary, In, Method, MessageRow, Out, QuarantineEntry, Role, Stats } from '../../preload/api.js';
 import { Session } from '../core/api/context.js';
 import { dispatch } from '../core/api/dispatch.js';
 import { CoreError, exitCodeFor } from '../core/api/errors.js';
@@ -61,6 +61,16 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'dict import': { options: { name: { type: 'string' }, note: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'skip-invalid': { type: 'boolean' } }, usage: 'dict import --db FILE DICT.xlsx|.csv|.json [--name DICT] [--dry-run] [--skip-invalid]', minArgs: 1, maxArgs: 1 },
   'dict export': { options: { out: { type: 'string' }, name: { type: 'string' } }, usage: 'dict export --db FILE --out DICT.xlsx|.csv|.json [--name DICT]', maxArgs: 0 },
   'dict versions': { options: { name: { type: 'string' } }, usage: 'dict versions --db FILE [--name DICT]', maxArgs: 0 },
+  'users add': { options: { role: { type: 'string' }, branch: { type: 'string' } }, usage: 'users add NAME --role admin|compliance_manager|risk_officer|auditor [--branch B] --db FILE  (password: WECOM_AUDIT_NEW_PASSWORD)', minArgs: 1, maxArgs: 1 },
+  'users list': { options: {}, usage: 'users list --db FILE', maxArgs: 0 },
+  'users disable': { options: {}, usage: 'users disable NAME --db FILE', minArgs: 1, maxArgs: 1 },
+  'users passwd': { options: {}, usage: 'users passwd [NAME] --db FILE  (new password: WECOM_AUDIT_NEW_PASSWORD)', maxArgs: 1 },
+  triage: { options: { status: { type: 'string' }, note: { type: 'string' }, reason: { type: 'string' } }, usage: 'triage HIT[,HIT…] --status confirmed|dismissed|escalated|new [--reason R] [--note TEXT] --db FILE', minArgs: 1, maxArgs: 1 },
+  'cases create': { options: { title: { type: 'string' }, hits: { type: 'string' }, assignee: { type: 'string' }, due: { type: 'string' }, note: { type: 'string' } }, usage: 'cases create --title T --hits ID,… [--assignee U] [--due DATE] --db FILE', maxArgs: 0 },
+  'cases list': { options: { status: { type: 'string' } }, usage: 'cases list --db FILE [--status open|investigating|closed]', maxArgs: 0 },
+  'cases update': { options: { status: { type: 'string' }, conclusion: { type: 'string' }, assignee: { type: 'string' }, note: { type: 'string' }, hits: { type: 'string' } }, usage: 'cases update ID [--status S] [--conclusion violation_confirmed|not_confirmed] [--assignee U] [--note T] [--hits ID,…] --db FILE', minArgs: 1, maxArgs: 1 },
+  'log verify': { options: {}, usage: 'log verify --db FILE', maxArgs: 0 },
+  'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
   'people import': { options: { kind: { type: 'string' } }, usage: 'people import --db FILE ROSTER.xlsx|.csv --kind staff|contacts', minArgs: 1, maxArgs: 1 },
   messages: {
     options: { conversation: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
@@ -384,6 +394,93 @@ async function run(argv: string[]): Promise<number> {
         );
         return 0;
       }
+      case 'users add': {
+        const role = values.role;
+        if (typeof role !== 'string' || !['admin', 'compliance_manager', 'risk_officer', 'auditor'].includes(role)) throw new UsageError(`--role 须为 admin/compliance_manager/risk_officer/auditor\n用法 / usage: wecom-audit ${spec.usage}`);
+        await cli.unlock();
+        const password = await readNewPassword();
+        const r = await cli.call('users.add', { user: positionals[0]!, role: role as Role, password, ...(typeof values.branch === 'string' && { branch: values.branch }) });
+        cli.print({ user: r.user, role: r.role, branch: r.branch }, () => `已添加用户 added ${r.user}（${r.role}${r.branch ? `，${r.branch}` : ''}）`);
+        return 0;
+      }
+      case 'users list': {
+        await cli.unlock();
+        const rows = await cli.call('users.list', {});
+        cli.print(rows.map((u) => ({ user: u.user, role: u.role, branch: u.branch, disabled: u.disabled })), () => formatTable(['用户 user', '角色 role', '范围 branch', '停用 disabled'], rows.map((u) => [u.user, u.role, u.branch || '总行 all', u.disabled ? '是' : '否'])));
+        return 0;
+      }
+      case 'users disable': {
+        await cli.unlock();
+        const r = await cli.call('users.setDisabled', { user: positionals[0]!, disabled: true });
+        cli.print(r, () => `已停用 disabled ${r.user}`);
+        return 0;
+      }
+      case 'users passwd': {
+        await cli.unlock();
+        const password = await readNewPassword();
+        const r = await cli.call('users.changePassword', { password, ...(positionals[0] && { user: positionals[0] }) });
+        cli.print(r, () => `已修改密码 password changed: ${r.user}`);
+        return 0;
+      }
+      case 'triage': {
+        const status = values.status;
+        if (typeof status !== 'string' || !['new', 'confirmed', 'dismissed', 'escalated'].includes(status)) throw new UsageError(`--status 须为 confirmed/dismissed/escalated/new\n用法 / usage: wecom-audit ${spec.usage}`);
+        const ids = ids_(positionals[0]!, 'HIT');
+        await cli.unlock();
+        const reason = typeof values.reason === 'string' ? values.reason : status === 'dismissed' ? '其他' : '';
+        const r = await cli.call('review.triage', { hits: ids, status: status as 'new', ...(reason && { reason }), ...(typeof values.note === 'string' && { note: values.note }) });
+        for (const p of r.proposals) process.stderr.write(`建议排除词 / exclusion proposed: ${p.rule} 「${p.phrase}」(${p.dismissals})\n`);
+        cli.print(ids.length === 1 ? { id: String(ids[0]), status: r.status } : { ids: ids.map(String), status: r.status }, () => `已更新 ${r.updated} 条命中为 ${r.status}`);
+        return 0;
+      }
+      case 'cases create': {
+        if (typeof values.title !== 'string' || typeof values.hits !== 'string') throw new UsageError(`需要 --title 和 --hits / --title and --hits are required\n用法 / usage: wecom-audit ${spec.usage}`);
+        const hits = ids_(values.hits, '--hits');
+        const due = parseTime(values.due, 'due');
+        await cli.unlock();
+        const r = await cli.call('cases.create', { title: values.title, hits, ...(typeof values.assignee === 'string' && { assignee: values.assignee }), ...(due !== undefined && { dueAt: due }), ...(typeof values.note === 'string' && { note: values.note }) });
+        cli.print({ id: String(r.id) }, () => `已建案 case created: ${r.id}`);
+        return 0;
+      }
+      case 'cases list': {
+        await cli.unlock();
+        const st = values.status;
+        if (st !== undefined && !['open', 'investigating', 'closed'].includes(String(st))) throw new UsageError('--status 须为 open/investigating/closed');
+        const rows = await cli.call('cases.list', st ? { status: st as 'open' } : {});
+        cli.print(rows.map((c) => ({ id: String(c.id), title: c.title, status: c.status, hits: c.hits, assignee: c.assignee, conclusion: c.conclusion, dueAt: c.dueAt })), () => formatTable(['编号 id', '标题 title', '状态 status', '命中 hits', '负责人 assignee', '结论 conclusion'], rows.map((c) => [String(c.id), c.title, c.status, String(c.hits), c.assignee, c.conclusion])));
+        return 0;
+      }
+      case 'cases update': {
+        const id = ids_(positionals[0]!, 'ID')[0]!;
+        await cli.unlock();
+        const u: In<'cases.update'> = { id };
+        if (typeof values.status === 'string') u.status = values.status as 'open';
+        if (typeof values.conclusion === 'string') u.conclusion = values.conclusion as 'not_confirmed';
+        if (typeof values.assignee === 'string') u.assignee = values.assignee;
+        if (typeof values.note === 'string') u.note = values.note;
+        if (typeof values.hits === 'string') u.addHits = ids_(values.hits, '--hits');
+        const r = await cli.call('cases.update', u);
+        cli.print({ ...r, id: String(r.id) }, () => `案件 ${r.id}：${r.status}${r.conclusion ? `，${r.conclusion}` : ''}`);
+        return 0;
+      }
+      case 'log verify': {
+        await cli.unlock();
+        const r = await cli.call('log.verify', {});
+        cli.print(r, () => (r.valid ? `审计日志完整 / audit log intact: ${r.entries} 条 entries` : [`审计日志被篡改 / AUDIT LOG TAMPERED (${r.entries} entries):`, ...r.problems.map((p) => `  #${p.seq ?? '-'} ${p.problem}`)].join('\n')));
+        return r.valid ? 0 : 5;
+      }
+      case 'log list': {
+        await cli.unlock();
+        const input: In<'log.list'> = { limit: int(values.limit, 'limit') ?? 100 };
+        if (typeof values.action === 'string') input.action = values.action;
+        const from = parseTime(values.from, 'from');
+        if (from !== undefined) input.from = from;
+        const to = parseTime(values.to, 'to');
+        if (to !== undefined) input.to = to;
+        const rows = await cli.call('log.list', input);
+        cli.print(rows.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), user: r.user, action: r.action, target: r.target })), () => formatTable(['序号 seq', '时间 time', '用户 user', '操作 action', '对象 target'], rows.map((r) => [String(r.seq), formatTime(r.at), r.user, r.action, r.target.slice(0, 50)])));
+        return 0;
+      }
       case 'people import': {
         const kind = values.kind;
         if (kind !== 'staff' && kind !== 'contacts') throw new UsageError(`--kind 须为 staff 或 contacts / --kind must be staff or contacts\n用法 / usage: wecom-audit ${spec.usage}`);
@@ -418,6 +515,25 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   } finally {
     cli.session.close();
+  }
+}
+
+function ids_(list: string, name: string): number[] {
+  const ids = list.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!ids.length || ids.some((x) => !/^\d+$/.test(x))) throw new UsageError(`${name} 须为逗号分隔的编号 / ${name} takes comma-separated ids`);
+  return ids.map(Number);
+}
+
+async function readNewPassword(): Promise<string> {
+  const fromEnv = process.env.WECOM_AUDIT_NEW_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new UsageError('缺少新密码：请设置 WECOM_AUDIT_NEW_PASSWORD，或在终端中运行 / no new password: set WECOM_AUDIT_NEW_PASSWORD or run on a terminal');
+  const saved = process.env.WECOM_AUDIT_PASSPHRASE;
+  delete process.env.WECOM_AUDIT_PASSPHRASE;
+  try {
+    return await readPassphrase('新用户密码 / new password: ', true);
+  } finally {
+    if (saved !== undefined) process.env.WECOM_AUDIT_PASSPHRASE = saved;
   }
 }
 

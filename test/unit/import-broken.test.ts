@@ -40,11 +40,17 @@ function initCli(dir: string, name = 'cli.db'): string {
 }
 
 /** Every byte of a store and its keyring, to prove a command left them alone. */
+/** The store's files, byte for byte; of the keyring, everything but its wrong-password counter (which a failed unlock must update). */
 function fingerprint(db: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of fs.readdirSync(path.dirname(db)).sort()) {
     if (!f.startsWith(path.basename(db))) continue;
-    out[f] = crypto.createHash('sha256').update(fs.readFileSync(path.join(path.dirname(db), f))).digest('hex');
+    let bytes = fs.readFileSync(path.join(path.dirname(db), f));
+    if (f.endsWith('.keyring')) {
+      const { failures: _counted, ...rest } = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+      bytes = Buffer.from(JSON.stringify(rest));
+    }
+    out[f] = crypto.createHash('sha256').update(bytes).digest('hex');
   }
   return out;
 }

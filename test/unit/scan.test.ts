@@ -166,10 +166,11 @@ test('CLI: dict import (dry run, errors exit 4), list, export, versions; scan; h
   const bad = cli(['dict', 'import', '--db', db, badDict]);
   assert.equal(bad.code, 4);
   assert.match(bad.stderr, /row 1/);
-  const list = cli(['dict', 'list', '--db', db, '--json']);
+  const list = cli(['dict', 'list', '--db', db, '--name', '基线', '--json']);
   assert.deepEqual(list.json.map((e: any) => [e.term, e.category, e.severity]), BASE.map((e) => [e.term, e.category, e.severity]));
   const out = path.join(dir, 'out.xlsx');
-  assert.equal(cli(['dict', 'export', '--db', db, '--out', out, '--json']).json.entries, 3);
+  assert.equal(cli(['dict', 'export', '--db', db, '--out', out, '--name', '基线', '--json']).json.entries, 3);
+  assert.ok(cli(['dict', 'export', '--db', db, '--out', path.join(dir, 'all.json'), '--json']).json.entries > 300); // all active: bundled baseline + 基线
   assert.ok(fs.statSync(out).size > 0);
   const file = writeJsonl(path.join(dir, 'e.jsonl'), [textMsg(1, { msgtime: T0, text: { content: '保本' } })]);
   const r = cli(['import', '--db', db, file, '--json']);
@@ -178,11 +179,17 @@ test('CLI: dict import (dry run, errors exit 4), list, export, versions; scan; h
   assert.equal(sc.code, 0, sc.stderr);
   assert.equal(sc.json.scanned, 1);
   const hits = cli(['hits', '--db', db, '--category', 'guarantee', '--json']);
-  assert.equal(hits.json.length, 1);
+  assert.deepEqual(hits.json.map((h: any) => h.match), hits.json.map(() => '保本')); // G1 of 基线, and the bundled baseline's own 保本 entry
+  assert.ok(hits.json.some((h: any) => h.rule === 'G1'));
   assert.deepEqual(Object.keys(hits.json[0]).filter((k) => ['id', 'msgid', 'category', 'rule', 'severity', 'match'].includes(k)).sort(), ['category', 'id', 'match', 'msgid', 'rule', 'severity']);
   assert.equal(typeof hits.json[0].id, 'string');
   const det = cli(['detect', '--jsonl', '--db', db], {}, '{"id":"a","text":"保-本哦","side":"staff"}\n{"id":"b","text":"不保本"}\n');
   const lines = det.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => [l.id, l.hits.map((h: any) => [h.rule, h.start, h.end, h.match])]), [['a', [['G1', 0, 3, '保-本']]], ['b', []]]);
+  assert.deepEqual(lines.map((l) => l.id), ['a', 'b']);
+  assert.ok(lines[0].hits.some((h: any) => h.rule === 'G1' && h.start === 0 && h.end === 3 && h.match === '保-本' && h.category === 'guarantee'));
+  assert.deepEqual(lines[1].hits, []);
+  // without a store: the bundled dictionary
+  const bare = cli(['detect', '--jsonl'], {}, '{"id":"x","text":"这款理财保本保收益，稳赚不赔"}\n');
+  assert.ok(JSON.parse(bare.stdout).hits.some((h: any) => h.category === 'guarantee'));
   assert.equal(cli(['hits', '--db', db, '--severity', 'huge']).code, 2);
 });

@@ -17,8 +17,12 @@ export type HostConfig = {
   pickPaths?: (kind: 'files' | 'folder' | 'saveFile', title?: string) => Promise<string[]>;
 };
 
+export type Actor = { user: string; role: 'admin' | 'compliance_manager' | 'risk_officer' | 'auditor'; branch: string };
+
 export class Session {
   store: Store | null = null;
+  /** who is acting, with role and branch scope, from the users table at unlock */
+  actor: Actor | null = null;
   importAbort: AbortController | null = null;
   private listeners = new Set<(event: EventName, payload: unknown) => void>();
 
@@ -42,5 +46,6 @@ export class Session {
     this.importAbort?.abort();
     this.store?.close();
     this.store = null;
+    this.actor = null;
   }
 }

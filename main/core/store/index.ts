@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CoreError } from '../api/errors.js';
 import { DEFAULT_KDF, readKeyring, unwrapKey, wrapKey, writeKeyring, keyringPath, type Keyring } from './keyring.js';
+export { readKeyring, writeKeyring, wrapKey, DEFAULT_KDF } from './keyring.js';
 import { LATEST_VERSION, migrate } from './migrations.js';
 
 export type Db = Database.Database;
@@ -32,8 +33,15 @@ export type Store = {
   storeId: string;
   schemaVersion: number;
   migratedFrom: number;
+  /** held while the store is open, to wrap it for a new user or a changed password */
+  dataKey: Buffer;
+  /** wrong passwords for this user since their last good one (for the audit log) */
+  failedBefore: number;
   close(): void;
 };
+
+export const LOCKOUT_AFTER = 5;
+export const LOCKOUT_MS = 15 * 60_000;
 
 export type OpenOptions = {
   /** only for tests that need an older schema */
@@ -64,15 +72,18 @@ function tune(db: Db, opts: OpenOptions): void {
   if (opts.maxPageCount) db.pragma(`max_page_count = ${opts.maxPageCount}`);
 }
 
-function finish(db: Db, dbPath: string, user: string, storeId: string, from: number, to: number): Store {
+function finish(db: Db, dbPath: string, user: string, storeId: string, from: number, to: number, dataKey: Buffer): Store {
   return {
     db,
+    dataKey,
+    failedBefore: 0,
     dbPath,
     user,
     storeId,
     schemaVersion: to,
     migratedFrom: from,
     close: () => {
+      dataKey.fill(0);
       if (db.open) {
         db.close();
       }
@@ -103,7 +114,7 @@ export function createStore(dbPath: string, passphrase: string, opts: OpenOption
     const { from, to } = migrate(db, opts.targetVersion ?? LATEST_VERSION);
     db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('store_id', storeId);
     db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', String(Date.now()));
-    return finish(db, dbPath, 'admin', storeId, from, to);
+    return finish(db, dbPath, 'admin', storeId, from, to, dataKey);
   } catch (e) {
     db?.close();
     for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, keyringPath(dbPath)]) fs.rmSync(f, { force: true });
@@ -117,10 +128,26 @@ export function openStore(dbPath: string, passphrase: string, user = 'admin', op
   }
   const keyring = readKeyring(dbPath);
   const entry = keyring.users.find((u) => u.user === user);
+  const failure = keyring.failures?.[user];
+  if (entry && failure && failure.lockedUntil > Date.now()) {
+    const until = new Date(failure.lockedUntil + 8 * 3600_000).toISOString().slice(11, 16);
+    throw new CoreError('forbidden', `密码错误次数过多，账户已锁定至 ${until}（北京时间）`, `Too many wrong passwords: the account is locked until ${until} (Beijing time)`);
+  }
   const dataKey = entry ? unwrapKey(entry, keyring.storeId, passphrase) : null;
   if (!dataKey) {
+    if (entry) {
+      // counted in the keyring: a wrong password cannot open the store to record it there
+      const count = (failure?.count ?? 0) + 1;
+      keyring.failures = { ...keyring.failures, [user]: count >= LOCKOUT_AFTER ? { count: 0, lockedUntil: Date.now() + LOCKOUT_MS } : { count, lockedUntil: 0 } };
+      writeKeyring(dbPath, keyring);
+    }
     // Same answer for an unknown user and a wrong password: do not reveal which users exist.
     throw new CoreError('passphrase', '用户名或密码错误，存储库未被改动', 'Wrong user or passphrase; the store was not touched');
+  }
+  const failedBefore = failure?.count ?? 0;
+  if (failure) {
+    delete keyring.failures![user];
+    writeKeyring(dbPath, keyring);
   }
   // fileMustExist, and nothing is written until the key has been proved on a read.
   const db = new Database(dbPath, { fileMustExist: true });
@@ -146,7 +173,7 @@ export function openStore(dbPath: string, passphrase: string, user = 'admin', op
     }
     tune(db, opts);
     const { from, to } = migrate(db, opts.targetVersion ?? LATEST_VERSION);
-    return finish(db, dbPath, user, keyring.storeId, from, to);
+    return { ...finish(db, dbPath, user, keyring.storeId, from, to, dataKey), failedBefore };
   } catch (e) {
     db.close();
     throw e;

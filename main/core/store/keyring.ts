@@ -14,7 +14,19 @@ import { CoreError } from '../api/errors.js';
 export const KEYRING_FORMAT = 'wecom-audit-keyring';
 export type KdfParams = { name: 'scrypt'; N: number; r: number; p: number; salt: string };
 export type WrappedKey = { user: string; kdf: KdfParams; iv: string; tag: string; ct: string; createdAt: number };
-export type Keyring = { format: typeof KEYRING_FORMAT; version: 1; storeId: string; cipher: string; users: WrappedKey[] };
+export type Keyring = {
+  format: typeof KEYRING_FORMAT;
+  version: 1;
+  storeId: string;
+  cipher: string;
+  users: WrappedKey[];
+  /** the audit log's last entry, kept outside the database so truncation is detectable */
+  auditAnchor?: { seq: number; hash: string };
+  /** times the log was found not ending at its anchor when an entry was added: kept for good */
+  auditBreaks?: { anchorSeq: number; foundSeq: number; at: number }[];
+  /** wrong passwords since the last good one, and the lockout, per user (read before the store opens) */
+  failures?: Record<string, { count: number; lockedUntil: number }>;
+};
 
 /** 2^16 x 8 x 128 bytes = 64 MiB and roughly 0.2 s per unlock on a branch PC: slow for guessing, quick for a person. */
 export const DEFAULT_KDF: { N: number; r: number; p: number } = { N: 1 << 16, r: 8, p: 1 };

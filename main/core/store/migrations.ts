@@ -251,6 +251,71 @@ export const migrations: Migration[] = [
         INSERT INTO meta(key, value) VALUES ('scan_upto', '0') ON CONFLICT(key) DO UPDATE SET value = '0';
       `),
   },
+  {
+    version: 7,
+    name: 'users and roles, audit log (hash chain), triage history, cases, exclusion proposals',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE users(
+          user TEXT PRIMARY KEY,
+          role TEXT NOT NULL,               -- admin | compliance_manager | risk_officer | auditor
+          branch TEXT NOT NULL DEFAULT '',  -- '' = head office (everything), else a branch or sub-branch
+          disabled INTEGER NOT NULL DEFAULT 0,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        INSERT INTO users(user, role, branch, created_by, created_at) VALUES ('admin', 'admin', '', 'system', strftime('%s','now') * 1000);
+        CREATE TABLE audit_log(
+          seq INTEGER PRIMARY KEY,          -- 1, 2, 3 … with no gaps
+          at INTEGER NOT NULL,
+          user TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target TEXT NOT NULL,
+          details TEXT NOT NULL,            -- JSON
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL                -- sha256(prev_hash + the entry), chained
+        );
+        CREATE TABLE hit_reviews(
+          id INTEGER PRIMARY KEY,
+          hit_id INTEGER NOT NULL REFERENCES hits(id),
+          status TEXT NOT NULL,
+          reason TEXT NOT NULL DEFAULT '',
+          note TEXT NOT NULL DEFAULT '',
+          user TEXT NOT NULL,
+          at INTEGER NOT NULL
+        );
+        CREATE INDEX hit_reviews_hit ON hit_reviews(hit_id);
+        CREATE TABLE cases(
+          id INTEGER PRIMARY KEY,
+          title TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'open', -- open | investigating | closed
+          conclusion TEXT NOT NULL DEFAULT '', -- violation_confirmed | not_confirmed (when closed)
+          assignee TEXT NOT NULL DEFAULT '',
+          due_at INTEGER,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          closed_at INTEGER
+        );
+        CREATE TABLE case_hits(case_id INTEGER NOT NULL REFERENCES cases(id), hit_id INTEGER NOT NULL REFERENCES hits(id), PRIMARY KEY(case_id, hit_id));
+        CREATE TABLE case_events(
+          id INTEGER PRIMARY KEY,
+          case_id INTEGER NOT NULL REFERENCES cases(id),
+          at INTEGER NOT NULL,
+          user TEXT NOT NULL,
+          kind TEXT NOT NULL,               -- created | note | status | assign | hits | due
+          text TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE exclusion_proposals(
+          id INTEGER PRIMARY KEY,
+          rule TEXT NOT NULL,
+          phrase TEXT NOT NULL,
+          dismissals INTEGER NOT NULL,
+          status TEXT NOT NULL DEFAULT 'open', -- open | accepted | rejected
+          created_at INTEGER NOT NULL,
+          UNIQUE(rule, phrase)
+        );
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

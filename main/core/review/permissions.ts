@@ -1,0 +1,74 @@
+/**
+ * Who may call what. Every method of the contract is listed (tsc checks it), so a new method
+ * cannot slip in unguarded. Reads that show message content are audited like changes.
+ */
+import type { Method } from '../../../preload/api.js';
+import type { Role } from './users.js';
+
+const ANY: Role[] = ['admin', 'compliance_manager', 'risk_officer', 'auditor'];
+const CHANGE_ARCHIVE: Role[] = ['admin', 'risk_officer', 'compliance_manager'];
+const DICTIONARY: Role[] = ['admin', 'compliance_manager'];
+const REVIEW: Role[] = ['admin', 'risk_officer', 'compliance_manager'];
+const ADMIN: Role[] = ['admin'];
+
+export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
+  'app.info': 'open',
+  'store.create': 'open',
+  'store.unlock': 'open',
+  'store.lock': 'open',
+  'store.stats': ANY,
+  'import.run': CHANGE_ARCHIVE,
+  'import.cancel': 'open',
+  'import.quarantine': ANY,
+  'messages.list': ANY,
+  'shell.pickPaths': 'open',
+  'people.import': CHANGE_ARCHIVE,
+  'search.query': ANY,
+  'search.index': CHANGE_ARCHIVE,
+  'conversations.list': ANY,
+  'conversations.messages': ANY,
+  'conversations.locate': ANY,
+  'media.get': ANY,
+  'media.audio': ANY,
+  'people.list': ANY,
+  'people.branches': ANY,
+  'settings.get': ANY,
+  'settings.set': ADMIN,
+  'detect.text': 'open',
+  'scan.run': [...CHANGE_ARCHIVE],
+  'hits.list': ANY,
+  'dict.list': ANY,
+  'dict.entries': ANY,
+  'dict.versions': ANY,
+  'dict.diff': ANY,
+  'dict.preview': DICTIONARY,
+  'dict.import': DICTIONARY,
+  'dict.save': DICTIONARY,
+  'dict.export': ANY,
+  'dict.setActive': DICTIONARY,
+  'rules.list': ANY,
+  'rules.set': DICTIONARY,
+  'users.add': ADMIN,
+  'users.list': ADMIN,
+  'users.setDisabled': ADMIN,
+  'users.changePassword': 'open',
+  'session.whoami': 'open',
+  'review.triage': REVIEW,
+  'review.history': ANY,
+  'review.proposals': ANY,
+  'review.proposalDecide': DICTIONARY,
+  'cases.create': REVIEW,
+  'cases.list': ANY,
+  'cases.get': ANY,
+  'cases.update': REVIEW,
+  'log.list': ['admin', 'auditor', 'compliance_manager'],
+  'log.verify': ['admin', 'auditor', 'compliance_manager'],
+  'pii.unmask': ['admin', 'risk_officer', 'compliance_manager'],
+};
+
+/** Reads that show message content or personal data: written to the audit log like changes. */
+export const AUDITED_READS = new Set<Method>([
+  'messages.list', 'conversations.messages', 'search.query', 'hits.list', 'media.get', 'media.audio', 'people.list', 'import.quarantine', 'dict.export', 'cases.get', 'log.list', 'pii.unmask',
+]);
+
+export const ROLE_ZH: Record<Role, string> = { admin: '管理员', compliance_manager: '合规经理', risk_officer: '风险经理', auditor: '审计' };
