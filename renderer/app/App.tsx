@@ -2,22 +2,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiError, AppInfo, StoreInfo } from '../../preload/api.js';
 import { FirstRun } from '../features/store/FirstRun.js';
-import { ImportScreen } from '../features/import/ImportScreen.js';
-import { Overview } from '../features/overview/Overview.js';
 import { call, errorOf } from '../platform/client.js';
 import { ErrorAlert } from '../shared/components.js';
+import { DirectoryProvider } from '../shared/directory.js';
 import { useI18n } from '../shared/i18n.js';
 import { Header } from './Header.js';
-
-type Screen = 'import' | 'overview';
+import { Workspace, type Screen } from './Workspace.js';
 
 export function App() {
   const { t } = useI18n();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [store, setStore] = useState<StoreInfo | null>(null);
-  const [screen, setScreen] = useState<Screen>('import');
+  const [firstScreen, setFirstScreen] = useState<Screen>('import');
   const [importing, setImporting] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [idleLocked, setIdleLocked] = useState<number | null>(null);
   // a fresh key per opened store, so the screens start clean after lock/unlock
   const [epoch, setEpoch] = useState(0);
 
@@ -26,56 +25,53 @@ export function App() {
       .then((i) => {
         setInfo(i);
         setStore(i.open);
+        if (i.open) setFirstScreen('overview');
       })
       .catch((e: unknown) => setError(errorOf(e)));
   }, []);
 
   const opened = useCallback((s: StoreInfo, created: boolean) => {
     setStore(s);
+    setIdleLocked(null);
     setEpoch((n) => n + 1);
-    setScreen(created ? 'import' : 'overview');
+    setFirstScreen(created ? 'import' : 'overview');
   }, []);
 
-  async function lock() {
+  const lock = useCallback(async (idleMinutes?: number) => {
     try {
       await call('store.lock', {});
       setStore(null);
+      setImporting(false);
       setError(null);
+      setIdleLocked(idleMinutes ?? null);
     } catch (e) {
       setError(errorOf(e));
     }
-  }
+  }, []);
 
   return (
     <div className="app">
       <Header store={store} importing={importing} onLock={() => void lock()} />
-      {store && (
-        <nav className="tabs" aria-label="main">
-          {(['import', 'overview'] as const).map((s) => (
-            <button key={s} type="button" className={`tab ${screen === s ? 'active' : ''}`} aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)} data-testid={`nav-${s}`}>
-              {t(s === 'import' ? 'nav.import' : 'nav.overview')}
-            </button>
-          ))}
-        </nav>
-      )}
-      <main className="content">
-        <ErrorAlert error={error} onClose={() => setError(null)} />
-        {!info ? (
-          !error && <p className="muted">{t('common.loading')}</p>
-        ) : !store ? (
+      {!info ? (
+        <main className="content">
+          <ErrorAlert error={error} onClose={() => setError(null)} />
+          {!error && <p className="muted">{t('common.loading')}</p>}
+        </main>
+      ) : !store ? (
+        <main className="content">
+          <ErrorAlert error={error} onClose={() => setError(null)} />
+          {idleLocked !== null && (
+            <div className="notice notice-lock" role="status" data-testid="idle-locked">
+              {t('idle.locked', { n: idleLocked })}
+            </div>
+          )}
           <FirstRun info={info} onOpened={opened} />
-        ) : (
-          <div key={epoch}>
-            {/* Both screens stay mounted, so a running import keeps its progress when you look at the overview. */}
-            <div hidden={screen !== 'import'}>
-              <ImportScreen info={info} onRunningChange={setImporting} onShowOverview={() => setScreen('overview')} />
-            </div>
-            <div hidden={screen !== 'overview'}>
-              <Overview active={screen === 'overview'} />
-            </div>
-          </div>
-        )}
-      </main>
+        </main>
+      ) : (
+        <DirectoryProvider key={epoch}>
+          <Workspace info={info} store={store} initial={firstScreen} importing={importing} onImportingChange={setImporting} onIdle={(n) => void lock(n)} error={error} onCloseError={() => setError(null)} />
+        </DirectoryProvider>
+      )}
     </div>
   );
 }

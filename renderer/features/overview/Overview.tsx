@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ApiError, In, MessageRow, QuarantineEntry, Stats } from '../../../preload/api.js';
 import { call, errorOf } from '../../platform/client.js';
 import { Card, ErrorAlert, ProblemTable, StatTile, TypeTable } from '../../shared/components.js';
+import { useDirectory } from '../../shared/directory.js';
 import { DAY_MS, beijingDate, beijingMidnight, beijingTime, formatCount } from '../../shared/format.js';
 import { useI18n } from '../../shared/i18n.js';
 import { typeLabel } from '../../shared/msgTypes.js';
@@ -102,6 +103,7 @@ export function Overview({ active }: { active: boolean }) {
 
 function MessageList({ stats, active }: { stats: Stats; active: boolean }) {
   const { t, lang } = useI18n();
+  const dir = useDirectory();
   const last = stats.lastMessageAt ?? Date.now();
   // Default: the last seven Beijing calendar days that hold messages.
   const defaultTo = beijingDate(last);
@@ -175,8 +177,8 @@ function MessageList({ stats, active }: { stats: Stats; active: boolean }) {
               {shown.map((m) => (
                 <tr key={m.msgid}>
                   <td className="col-time mono">{beijingTime(m.msgtime) ?? <span className="muted">{t('overview.unknownTime')}</span>}</td>
-                  <td className="col-sender mono" title={m.from}>
-                    {m.from || '—'}
+                  <td className={`col-sender ${dir.nameOf(m.from) === m.from ? 'mono' : ''}`} title={m.from}>
+                    {m.from ? dir.nameOf(m.from) : '—'}
                   </td>
                   <td className="col-type">
                     <span className={`type-tag type-${m.msgtype.replace(/[^a-z_]/g, '')}`}>{typeLabel(m.msgtype, lang)}</span>
