@@ -415,6 +415,12 @@ export const contract = {
   },
   'log.verify': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'pii.unmask': { kind: 'read', needsStore: true, input: z.object({ hit: z.number().int() }).strict() },
+  'evidence.create': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ hits: z.array(z.number().int()).max(10_000).optional(), case: z.number().int().optional(), out: path }).strict(),
+  },
+  'evidence.verify': { kind: 'read', needsStore: false, input: z.object({ file: path }).strict() },
   /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
   'shell.pickPaths': {
     kind: 'read',
@@ -481,6 +487,8 @@ export type Outputs = {
   'log.list': AuditRow[];
   'log.verify': AuditVerify;
   'pii.unmask': { hit: number; match: string };
+  'evidence.create': { out: string; files: number; sha256: string; fingerprint: string };
+  'evidence.verify': { valid: boolean; problems: string[]; fingerprint: string | null; files: number };
 };
 export type Out<M extends Method> = Outputs[M];
 

@@ -71,6 +71,8 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'cases update': { options: { status: { type: 'string' }, conclusion: { type: 'string' }, assignee: { type: 'string' }, note: { type: 'string' }, hits: { type: 'string' } }, usage: 'cases update ID [--status S] [--conclusion violation_confirmed|not_confirmed] [--assignee U] [--note T] [--hits ID,…] --db FILE', minArgs: 1, maxArgs: 1 },
   'log verify': { options: {}, usage: 'log verify --db FILE', maxArgs: 0 },
   'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
+  evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip', maxArgs: 0 },
+  verify: { options: {}, usage: 'verify FILE.zip', minArgs: 1, maxArgs: 1 },
   'people import': { options: { kind: { type: 'string' } }, usage: 'people import --db FILE ROSTER.xlsx|.csv --kind staff|contacts', minArgs: 1, maxArgs: 1 },
   messages: {
     options: { conversation: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
@@ -480,6 +482,20 @@ async function run(argv: string[]): Promise<number> {
         const rows = await cli.call('log.list', input);
         cli.print(rows.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), user: r.user, action: r.action, target: r.target })), () => formatTable(['序号 seq', '时间 time', '用户 user', '操作 action', '对象 target'], rows.map((r) => [String(r.seq), formatTime(r.at), r.user, r.action, r.target.slice(0, 50)])));
         return 0;
+      }
+      case 'evidence': {
+        if (typeof values.out !== 'string' || (typeof values.hits !== 'string' && typeof values.case !== 'string')) throw new UsageError(`需要 --out 以及 --hits 或 --case\n用法 / usage: wecom-audit ${spec.usage}`);
+        const hits = typeof values.hits === 'string' ? ids_(values.hits, '--hits') : undefined;
+        const caseId = typeof values.case === 'string' ? ids_(values.case, '--case')[0] : undefined;
+        await cli.unlock();
+        const r = await cli.call('evidence.create', { out: path.resolve(values.out), ...(hits && { hits }), ...(caseId !== undefined && { case: caseId }) });
+        cli.print({ out: r.out, files: r.files, sha256: r.sha256, fingerprint: r.fingerprint }, () => `证据包 evidence pack: ${r.out}\n文件 files ${r.files}，SHA-256 ${r.sha256}\n公钥指纹 key fingerprint ${r.fingerprint}`);
+        return 0;
+      }
+      case 'verify': {
+        const r = await cli.call('evidence.verify', { file: path.resolve(positionals[0]!) });
+        cli.print({ valid: r.valid, problems: r.problems, fingerprint: r.fingerprint, files: r.files }, () => (r.valid ? `✓ 证据包完整，签名有效 / pack intact, signature valid (${r.files} files)\n公钥指纹 fingerprint ${r.fingerprint}` : ['✗ 证据包验证失败 / pack FAILED verification:', ...r.problems.map((p) => `  ${p}`)].join('\n')));
+        return r.valid ? 0 : 5;
       }
       case 'people import': {
         const kind = values.kind;

@@ -17,6 +17,8 @@ import { activeSet, addVersion, BASELINE, detectorFor, diffEntries, listDictiona
 import { ruleSettings, setRuleSetting } from '../scan/behaviour.js';
 import { listHits } from '../scan/hits.js';
 import { scan } from '../scan/scan.js';
+import { buildEvidence } from '../report/evidence.js';
+import { verifyPack } from '../report/verify.js';
 import { maskPii } from '../detect/pii.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
@@ -310,6 +312,11 @@ const reviewSlice = {
     if (!row) throw new CoreError('not_found', `没有这条个人信息命中：${i.hit}`, `No PII hit ${i.hit}`);
     return { hit: i.hit, match: row.match };
   },
+  'evidence.create': (i: In<'evidence.create'>, s: Session) => {
+    if (!i.hits?.length && i.case === undefined) throw new CoreError('usage', '需要 --hits 或 --case', 'Give hits or a case');
+    return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s));
+  },
+  'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
 } satisfies Slice;
 
 const shellSlice = {

@@ -64,6 +64,8 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'log.list': ['admin', 'auditor', 'compliance_manager'],
   'log.verify': ['admin', 'auditor', 'compliance_manager'],
   'pii.unmask': ['admin', 'risk_officer', 'compliance_manager'],
+  'evidence.create': ANY,
+  'evidence.verify': 'open',
 };
 
 /** Reads that show message content or personal data: written to the audit log like changes. */

@@ -1,0 +1,119 @@
+/**
+ * Evidence packs: a zip that anyone can check offline. It holds the messages (JSON, and a
+ * self-contained HTML transcript that opens in any browser), their media, the hits with their
+ * review history, the audit-log excerpt, and a manifest of every file's SHA-256 signed with the
+ * store's Ed25519 key; the public key and its fingerprint travel with it.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { zipSync } from 'fflate';
+import type { HitRow, ViewMessage } from '../../../preload/api.js';
+import { CoreError } from '../api/errors.js';
+import { listAudit } from '../review/audit.js';
+import { getCase, reviewHistory } from '../review/triage.js';
+import { listHits } from '../scan/hits.js';
+import type { Store } from '../store/index.js';
+import { conversationWindow, locateMessage } from '../viewer/conversations.js';
+import { getMedia, sniffMime } from '../viewer/media.js';
+import { signingKey } from './signing.js';
+import { MANIFEST, PUBLIC_KEY, SIGNATURE, type PackManifest } from './verify.js';
+import { transcriptHtml } from './transcript.js';
+
+const CONTEXT = 5;
+const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'video/mp4': 'mp4', 'application/pdf': 'pdf', 'audio/amr': 'amr', 'audio/silk': 'silk', 'application/zip': 'zip' };
+
+export type EvidenceResult = { out: string; files: number; sha256: string; fingerprint: string };
+
+export function buildEvidence(store: Store, sel: { hits?: number[]; caseId?: number }, out: string, user: string): EvidenceResult {
+  const db = store.db;
+  let hitIds = sel.hits ?? [];
+  let caseInfo: unknown = null;
+  if (sel.caseId !== undefined) {
+    const c = getCase(db, sel.caseId);
+    caseInfo = { id: c.id, title: c.title, status: c.status, conclusion: c.conclusion, assignee: c.assignee, dueAt: c.dueAt, createdBy: c.createdBy, createdAt: c.createdAt, closedAt: c.closedAt, events: c.events };
+    hitIds = [...new Set([...hitIds, ...c.hitRows.map((h) => h.id)])];
+  }
+  if (!hitIds.length) throw new CoreError('usage', '证据包需要至少一条命中或一个案件', 'An evidence pack needs hits or a case');
+  const wanted = new Set(hitIds);
+  const hits: HitRow[] = listHits(db, { includeRetired: true, limit: 1_000_000 }).hits.filter((h) => wanted.has(h.id));
+  const missing = hitIds.filter((id) => !hits.some((h) => h.id === id));
+  if (missing.length) throw new CoreError('not_found', `没有这些命中：${missing.join(', ')}`, `No such hits: ${missing.join(', ')}`);
+
+  // each hit's message with a few messages of context, per conversation, in time order
+  const messages = new Map<string, ViewMessage & { conversationId: number | null }>();
+  for (const h of hits) {
+    const at = locateMessage(db, h.msgid);
+    if (!at) continue;
+    const w = conversationWindow(db, at.conversation, Math.max(0, at.index - CONTEXT), CONTEXT * 2 + 1);
+    for (const m of w.messages) messages.set(m.msgid, { ...m, conversationId: at.conversation });
+  }
+  const ordered = [...messages.values()].sort((a, b) => (a.conversationId ?? 0) - (b.conversationId ?? 0) || (a.msgtime ?? 0) - (b.msgtime ?? 0) || a.id - b.id);
+
+  const files: Record<string, Uint8Array> = {};
+  const put = (name: string, data: string | Uint8Array) => (files[name] = typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  const mediaNames = new Map<string, string>();
+  for (const m of ordered) {
+    for (const item of m.media) {
+      if (item.status === 'missing' || !item.sha256 || mediaNames.has(item.sha256)) continue;
+      const media = getMedia(db, item.sha256);
+      const name = `media/${item.sha256}.${EXT[sniffMime(media.bytes)] ?? 'bin'}`;
+      mediaNames.set(item.sha256, name);
+      put(name, media.bytes);
+    }
+  }
+  const reviews = Object.fromEntries(hits.map((h) => [h.id, reviewHistory(db, h.id)]));
+  const caseId = sel.caseId;
+  const audit = listAudit(db, { limit: 100_000 }).filter((e) => {
+    const t = e.target;
+    return hitIds.some((id) => new RegExp(`(^|[=,])${id}(,|$)`).test(t) && /^(hits?|id)=/.test(t)) || (caseId !== undefined && t === `id=${caseId}`);
+  });
+  const key = signingKey(db);
+  const createdAt = new Date().toISOString();
+  put('messages.json', JSON.stringify(ordered.map(({ body, ...m }) => ({ ...m, raw: body })), null, 2));
+  put('hits.json', JSON.stringify(hits.map((h) => ({ ...h, reviews: reviews[h.id] })), null, 2));
+  put('audit-excerpt.json', JSON.stringify(audit, null, 2));
+  if (caseInfo) put('case.json', JSON.stringify(caseInfo, null, 2));
+  put('transcript.html', transcriptHtml({ messages: ordered, hits, mediaNames, createdAt, createdBy: user, fingerprint: key.fingerprint, caseTitle: (caseInfo as { title?: string } | null)?.title ?? null }));
+  put(
+    'README.txt',
+    [
+      '会话存档合规审计工作站 · 证据包 / WeCom Compliance Workstation · evidence pack',
+      '',
+      `生成时间 created: ${createdAt}   生成人 by: ${user}`,
+      `签名公钥指纹 public key fingerprint (SHA-256): ${key.fingerprint}`,
+      '',
+      '核验 / verify:',
+      '  wecom-audit verify THIS.zip',
+      '或用 OpenSSL（无需本软件）/ or with OpenSSL alone:',
+      '  base64 -d manifest.sig > manifest.sig.bin',
+      '  openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in manifest.json -sigfile manifest.sig.bin',
+      '  然后逐一核对 manifest.json 中每个文件的 sha256 / then check each file against its sha256 in manifest.json (sha256sum)',
+      '',
+      '打开 transcript.html 查看会话记录（离线可用）/ open transcript.html to read the conversation (works offline).',
+    ].join('\n'),
+  );
+  const manifest: PackManifest = {
+    format: 'wecom-audit-evidence',
+    version: 1,
+    createdAt,
+    createdBy: user,
+    storeId: store.storeId,
+    publicKeyFingerprint: key.fingerprint,
+    hits: hitIds,
+    case: caseId ?? null,
+    files: Object.entries(files)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([p, data]) => ({ path: p, sha256: crypto.createHash('sha256').update(data).digest('hex'), size: data.length })),
+  };
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2), 'utf8');
+  put(MANIFEST, manifestBytes);
+  put(SIGNATURE, crypto.sign(null, manifestBytes, key.privateKey).toString('base64') + '\n');
+  put(PUBLIC_KEY, key.publicKeyPem);
+  const zip = zipSync(files, { level: 6, mtime: new Date(createdAt) });
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, zip);
+  fs.renameSync(tmp, out);
+  return { out, files: Object.keys(files).length, sha256: crypto.createHash('sha256').update(zip).digest('hex'), fingerprint: key.fingerprint };
+}

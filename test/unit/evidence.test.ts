@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { cli, SAMPLES, tmpDir } from '../helpers/store.js';
+
+/** Rewrites a zip with Python's zipfile (an independent reader/writer) applying one change. */
+function py(script: string, ...args: string[]) {
+  const r = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+const REWRITE = `
+import sys, zipfile
+src, dst, op, name = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w') as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == name:
+            if op == 'remove': continue
+            if op == 'change': data = data[:10] + bytes([data[10] ^ 1]) + data[11:]
+        zout.writestr(item, data)
+    if op == 'add': zout.writestr(name, b'extra')
+`;
+
+function packFixture() {
+  const dir = tmpDir();
+  const db = path.join(dir, 's.db');
+  cli(['init', '--db', db]);
+  cli(['people', 'import', '--db', db, path.join(SAMPLES, 'roster/staff.csv'), '--kind', 'staff']);
+  assert.equal(cli(['import', '--db', db, path.join(SAMPLES, 'exports'), '--media', path.join(SAMPLES, 'media')]).code, 0);
+  const hits = cli(['hits', '--db', db, '--json']).json.filter((h: any) => h.category !== 'behaviour');
+  assert.ok(hits.length >= 3);
+  const ids = hits.slice(0, 3).map((h: any) => h.id);
+  const out = path.join(dir, 'pack.zip');
+  const r = cli(['evidence', '--db', db, '--hits', ids.join(','), '--out', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return { dir, db, out, ids, r: r.json };
+}
+
+test('an evidence pack: contents read by independent tools, signature checked by OpenSSL, verify passes', () => {
+  const { dir, out, ids, r } = packFixture();
+  assert.equal(r.out, out);
+  assert.match(r.sha256, /^[0-9a-f]{64}$/);
+  const names = py('import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', out).trim().split('\n');
+  for (const n of ['manifest.json', 'manifest.sig', 'public-key.pem', 'messages.json', 'hits.json', 'audit-excerpt.json', 'transcript.html', 'README.txt']) assert.ok(names.includes(n), n);
+  assert.equal(names.length, r.files);
+  const x = path.join(dir, 'x');
+  py('import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', out, x);
+  const manifest = JSON.parse(fs.readFileSync(path.join(x, 'manifest.json'), 'utf8'));
+  const hits = JSON.parse(fs.readFileSync(path.join(x, 'hits.json'), 'utf8'));
+  assert.deepEqual(hits.map((h: any) => String(h.id)).sort(), [...ids].sort());
+  const messages = JSON.parse(fs.readFileSync(path.join(x, 'messages.json'), 'utf8'));
+  for (const h of hits) assert.ok(messages.some((m: any) => m.msgid === h.msgid), 'each hit message is in the pack');
+  assert.ok(messages.length >= new Set(hits.map((h: any) => h.msgid)).size, 'every hit message, plus context where the conversation has it');
+  const html = fs.readFileSync(path.join(x, 'transcript.html'), 'utf8');
+  assert.match(html, /<mark/);
+  assert.doesNotMatch(html, /<script|<a /i);
+  const audit = JSON.parse(fs.readFileSync(path.join(x, 'audit-excerpt.json'), 'utf8'));
+  assert.ok(Array.isArray(audit));
+  // every file's SHA-256 with sha256sum, the signature with OpenSSL: no code of ours involved
+  for (const f of manifest.files) {
+    const sum = spawnSync('sha256sum', [path.join(x, f.path)], { encoding: 'utf8' }).stdout.split(' ')[0];
+    assert.equal(sum, f.sha256, f.path);
+  }
+  fs.writeFileSync(path.join(x, 'sig.bin'), Buffer.from(fs.readFileSync(path.join(x, 'manifest.sig'), 'utf8').trim(), 'base64'));
+  const ossl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', path.join(x, 'public-key.pem'), '-rawin', '-in', path.join(x, 'manifest.json'), '-sigfile', path.join(x, 'sig.bin')], { encoding: 'utf8' });
+  assert.match(ossl.stdout + ossl.stderr, /Signature Verified Successfully/);
+  const v = cli(['verify', out, '--json']);
+  assert.equal(v.code, 0, v.stdout);
+  assert.deepEqual([v.json.valid, v.json.problems], [true, []]);
+  assert.equal(v.json.fingerprint, manifest.publicKeyFingerprint);
+});
+
+test('verify catches every kind of change to a pack (exit 5, the file named)', () => {
+  const { dir, out } = packFixture();
+  const cases: [string, string, RegExp][] = [
+    ['change', 'hits.json', /changed: hits\.json/],
+    ['change', 'transcript.html', /changed: transcript\.html/],
+    ['remove', 'messages.json', /removed: messages\.json/],
+    ['add', 'extra.txt', /added: extra\.txt/],
+    ['change', 'manifest.json', /bad signature|manifest/],
+    ['change', 'manifest.sig', /signature/],
+    ['remove', 'public-key.pem', /missing: public-key\.pem/],
+  ];
+  for (const [op, name, expect] of cases) {
+    const t = path.join(dir, `t-${op}-${name}.zip`);
+    py(REWRITE, out, t, op, name);
+    const v = cli(['verify', t, '--json']);
+    assert.equal(v.code, 5, `${op} ${name}: ${v.stdout}`);
+    assert.equal(v.json.valid, false);
+    assert.ok(v.json.problems.some((p: string) => expect.test(p)), `${op} ${name}: ${v.json.problems}`);
+  }
+  // a pack re-signed with another key still fails: the public key no longer matches the manifest's fingerprint
+  const other = path.join(dir, 'other.pem');
+  spawnSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', other]);
+  const pub = spawnSync('openssl', ['pkey', '-in', other, '-pubout'], { encoding: 'utf8' }).stdout;
+  const x = path.join(dir, 'resign');
+  py('import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', out, x);
+  const sig = spawnSync('openssl', ['pkeyutl', '-sign', '-inkey', other, '-rawin', '-in', path.join(x, 'manifest.json')]).stdout;
+  const forged = path.join(dir, 'forged.zip');
+  const sigFile = path.join(dir, 'sig.raw');
+  fs.writeFileSync(sigFile, sig);
+  py(`
+import sys, zipfile, base64
+src, dst, pub, sig = sys.argv[1], sys.argv[2], sys.argv[3], open(sys.argv[4], 'rb').read()
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w') as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == 'public-key.pem': data = pub.encode()
+        if item.filename == 'manifest.sig': data = base64.b64encode(sig) + b'\\n'
+        zout.writestr(item, data)
+`, out, forged, pub, sigFile);
+  const v = cli(['verify', forged, '--json']);
+  assert.equal(v.code, 5);
+  assert.ok(v.json.problems.some((p: string) => /fingerprint/.test(p)));
+  assert.equal(cli(['verify', path.join(dir, 'nope.zip')]).code, 5);
+});
+
+test('a pack for a case holds the case and its timeline', () => {
+  const { dir, db, ids } = packFixture();
+  const c = cli(['cases', 'create', '--title', '测试案件', '--hits', ids.join(','), '--db', db, '--json']);
+  const out = path.join(dir, 'case.zip');
+  const r = cli(['evidence', '--db', db, '--case', c.json.id, '--out', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const caseJson = JSON.parse(py('import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("case.json").decode())', out));
+  assert.equal(caseJson.title, '测试案件');
+  assert.equal(cli(['verify', out]).code, 0);
+  assert.equal(cli(['evidence', '--db', db, '--out', out]).code, 2);
+});
