@@ -421,6 +421,11 @@ export const contract = {
     input: z.object({ hits: z.array(z.number().int()).max(10_000).optional(), case: z.number().int().optional(), out: path }).strict(),
   },
   'evidence.verify': { kind: 'read', needsStore: false, input: z.object({ file: path }).strict() },
+  'report.create': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ from: epochMs, to: epochMs, out: path, branch: z.string().max(128).optional(), categories: z.array(z.string().max(64)).max(20).optional() }).strict(),
+  },
   /** Native file/folder dialogs: real in Electron, absent elsewhere (the UI then offers a path field). */
   'shell.pickPaths': {
     kind: 'read',
@@ -489,6 +494,7 @@ export type Outputs = {
   'pii.unmask': { hit: number; match: string };
   'evidence.create': { out: string; files: number; sha256: string; fingerprint: string };
   'evidence.verify': { valid: boolean; problems: string[]; fingerprint: string | null; files: number };
+  'report.create': { out: string; sheets: string[]; hits: number; fingerprint: string };
 };
 export type Out<M extends Method> = Outputs[M];
 

@@ -73,6 +73,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
   evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip', maxArgs: 0 },
   verify: { options: {}, usage: 'verify FILE.zip', minArgs: 1, maxArgs: 1 },
+  report: { options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, branch: { type: 'string' }, category: { type: 'string' } }, usage: 'report --db FILE --from DATE --to DATE --out FILE.xlsx [--branch B] [--category C,…]  (--to exclusive)', maxArgs: 0 },
   'people import': { options: { kind: { type: 'string' } }, usage: 'people import --db FILE ROSTER.xlsx|.csv --kind staff|contacts', minArgs: 1, maxArgs: 1 },
   messages: {
     options: { conversation: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
@@ -490,6 +491,15 @@ async function run(argv: string[]): Promise<number> {
         await cli.unlock();
         const r = await cli.call('evidence.create', { out: path.resolve(values.out), ...(hits && { hits }), ...(caseId !== undefined && { case: caseId }) });
         cli.print({ out: r.out, files: r.files, sha256: r.sha256, fingerprint: r.fingerprint }, () => `证据包 evidence pack: ${r.out}\n文件 files ${r.files}，SHA-256 ${r.sha256}\n公钥指纹 key fingerprint ${r.fingerprint}`);
+        return 0;
+      }
+      case 'report': {
+        const from = parseTime(values.from, 'from');
+        const to = parseTime(values.to, 'to');
+        if (from === undefined || to === undefined || typeof values.out !== 'string') throw new UsageError(`需要 --from、--to 和 --out\n用法 / usage: wecom-audit ${spec.usage}`);
+        await cli.unlock();
+        const r = await cli.call('report.create', { from, to, out: path.resolve(values.out), ...(typeof values.branch === 'string' && { branch: values.branch }), ...(typeof values.category === 'string' && { categories: values.category.split(',').filter(Boolean) }) });
+        cli.print({ out: r.out, sheets: r.sheets, hits: r.hits, fingerprint: r.fingerprint }, () => `报表 report: ${r.out}\n工作表 sheets: ${r.sheets.join('、')}\n命中 hits ${r.hits}`);
         return 0;
       }
       case 'verify': {

@@ -19,6 +19,7 @@ import { listHits } from '../scan/hits.js';
 import { scan } from '../scan/scan.js';
 import { buildEvidence } from '../report/evidence.js';
 import { verifyPack } from '../report/verify.js';
+import { writeReport } from '../report/workbook.js';
 import { maskPii } from '../detect/pii.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
@@ -317,6 +318,12 @@ const reviewSlice = {
     return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s));
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
+  'report.create': (i: In<'report.create'>, s: Session) => {
+    if (i.to <= i.from) throw new CoreError('usage', '结束时间须晚于开始时间', 'The end must come after the start');
+    const store = s.requireStore();
+    const branch = s.actor?.branch || i.branch; // a scoped user's report is their branch
+    return writeReport(store, { from: i.from, to: i.to, out: i.out, ...(branch && { branch }), ...(i.categories && { categories: i.categories }), user: actorOf(s), role: s.actor?.role ?? 'admin', appVersion: s.config.version });
+  },
 } satisfies Slice;
 
 const shellSlice = {

@@ -66,6 +66,7 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'pii.unmask': ['admin', 'risk_officer', 'compliance_manager'],
   'evidence.create': ANY,
   'evidence.verify': 'open',
+  'report.create': ANY,
 };
 
 /** Reads that show message content or personal data: written to the audit log like changes. */
