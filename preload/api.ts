@@ -41,6 +41,8 @@ export type ImportSummary = {
   /** whole-file problems (truncated gzip, unreadable or vanished file); the rest still imported */
   fileErrors: ImportFileError[];
   files: number;
+  /** files skipped because they were imported whole before (watched-folder schedules) */
+  skippedFiles?: number;
   cancelled: boolean;
   tookMs: number;
 };
@@ -212,6 +214,8 @@ export type CaseEvent = { at: number; user: string; kind: string; text: string }
 export type CaseDetail = CaseRow & { hitRows: HitRow[]; events: CaseEvent[] };
 export type AuditRow = { seq: number; at: number; user: string; action: string; target: string; details: unknown };
 export type AuditVerify = { valid: boolean; entries: number; problems: { seq: number | null; problem: string }[] };
+export type ScheduleRun = { id: number; scheduleId: number; startedAt: number; finishedAt: number | null; ok: boolean | null; summary: string; error: string };
+export type Schedule = { id: number; name: string; kind: 'import' | 'scan' | 'report'; cron: string; params: Record<string, unknown>; enabled: boolean; createdBy: string; createdAt: number; lastRun: ScheduleRun | null };
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -421,6 +425,15 @@ export const contract = {
     input: z.object({ hits: z.array(z.number().int()).max(10_000).optional(), case: z.number().int().optional(), out: path }).strict(),
   },
   'evidence.verify': { kind: 'read', needsStore: false, input: z.object({ file: path }).strict() },
+  'schedules.list': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  'schedules.add': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ name: z.string().min(1).max(100), kind: z.enum(['import', 'scan', 'report']), cron: z.string().min(1).max(100), params: z.record(z.string(), z.unknown()) }).strict(),
+  },
+  'schedules.setEnabled': { kind: 'write', needsStore: true, input: z.object({ id: z.number().int(), enabled: z.boolean() }).strict() },
+  'schedules.run': { kind: 'write', needsStore: true, input: z.object({ id: z.number().int() }).strict() },
+  'schedules.runs': { kind: 'read', needsStore: true, input: z.object({ id: z.number().int().optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict() },
   'report.create': {
     kind: 'write',
     needsStore: true,
@@ -495,6 +508,11 @@ export type Outputs = {
   'evidence.create': { out: string; files: number; sha256: string; fingerprint: string };
   'evidence.verify': { valid: boolean; problems: string[]; fingerprint: string | null; files: number };
   'report.create': { out: string; sheets: string[]; hits: number; fingerprint: string };
+  'schedules.list': Schedule[];
+  'schedules.add': Schedule;
+  'schedules.setEnabled': { id: number; enabled: boolean };
+  'schedules.run': ScheduleRun;
+  'schedules.runs': ScheduleRun[];
 };
 export type Out<M extends Method> = Outputs[M];
 

@@ -73,6 +73,15 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
   evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip', maxArgs: 0 },
   verify: { options: {}, usage: 'verify FILE.zip', minArgs: 1, maxArgs: 1 },
+  'schedule list': { options: {}, usage: 'schedule list --db FILE', maxArgs: 0 },
+  'schedule add': {
+    options: { kind: { type: 'string' }, cron: { type: 'string' }, folder: { type: 'string' }, media: { type: 'string' }, 'out-dir': { type: 'string' }, period: { type: 'string' }, branch: { type: 'string' } },
+    usage: "schedule add NAME --kind import|scan|report --cron '0 7 * * *' [--folder DIR [--media DIR]] [--out-dir DIR --period daily|weekly|monthly [--branch B]] --db FILE",
+    minArgs: 1,
+    maxArgs: 1,
+  },
+  'schedule run': { options: {}, usage: 'schedule run ID --db FILE', minArgs: 1, maxArgs: 1 },
+  'schedule runs': { options: { limit: { type: 'string' } }, usage: 'schedule runs [ID] --db FILE', maxArgs: 1 },
   report: { options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, branch: { type: 'string' }, category: { type: 'string' } }, usage: 'report --db FILE --from DATE --to DATE --out FILE.xlsx [--branch B] [--category C,…]  (--to exclusive)', maxArgs: 0 },
   'people import': { options: { kind: { type: 'string' } }, usage: 'people import --db FILE ROSTER.xlsx|.csv --kind staff|contacts', minArgs: 1, maxArgs: 1 },
   messages: {
@@ -500,6 +509,40 @@ async function run(argv: string[]): Promise<number> {
         await cli.unlock();
         const r = await cli.call('report.create', { from, to, out: path.resolve(values.out), ...(typeof values.branch === 'string' && { branch: values.branch }), ...(typeof values.category === 'string' && { categories: values.category.split(',').filter(Boolean) }) });
         cli.print({ out: r.out, sheets: r.sheets, hits: r.hits, fingerprint: r.fingerprint }, () => `报表 report: ${r.out}\n工作表 sheets: ${r.sheets.join('、')}\n命中 hits ${r.hits}`);
+        return 0;
+      }
+      case 'schedule list': {
+        await cli.unlock();
+        const rows = await cli.call('schedules.list', {});
+        cli.print(rows, () => formatTable(['编号 id', '名称 name', '类型 kind', '定时 cron', '启用 on', '上次 last run'], rows.map((s) => [String(s.id), s.name, s.kind, s.cron, s.enabled ? '是' : '否', s.lastRun ? `${formatTime(s.lastRun.startedAt)} ${s.lastRun.ok ? '成功' : `失败 ${s.lastRun.error}`}` : '-'])));
+        return 0;
+      }
+      case 'schedule add': {
+        const kind = values.kind;
+        if (kind !== 'import' && kind !== 'scan' && kind !== 'report') throw new UsageError(`--kind 须为 import/scan/report\n用法 / usage: wecom-audit ${spec.usage}`);
+        if (typeof values.cron !== 'string') throw new UsageError(`缺少 --cron\n用法 / usage: wecom-audit ${spec.usage}`);
+        const params: Record<string, unknown> = {};
+        if (typeof values.folder === 'string') params.folder = path.resolve(values.folder);
+        if (typeof values.media === 'string') params.media = path.resolve(values.media);
+        if (typeof values['out-dir'] === 'string') params.outDir = path.resolve(values['out-dir']);
+        if (typeof values.period === 'string') params.period = values.period;
+        if (typeof values.branch === 'string') params.branch = values.branch;
+        await cli.unlock();
+        const r = await cli.call('schedules.add', { name: positionals[0]!, kind, cron: values.cron, params });
+        cli.print(r, () => `已添加定时任务 schedule added: ${r.id} ${r.name}（${r.cron}，北京时间；窗口打开时运行 / runs while the app is open）`);
+        return 0;
+      }
+      case 'schedule run': {
+        const id = ids_(positionals[0]!, 'ID')[0]!;
+        await cli.unlock();
+        const r = await cli.call('schedules.run', { id });
+        cli.print(r, () => (r.ok ? `成功 done: ${r.summary}` : `失败 failed: ${r.error}`));
+        return r.ok ? 0 : 1;
+      }
+      case 'schedule runs': {
+        await cli.unlock();
+        const rows = await cli.call('schedules.runs', { ...(positionals[0] && { id: ids_(positionals[0], 'ID')[0]! }), limit: int(values.limit, 'limit') ?? 50 });
+        cli.print(rows, () => formatTable(['任务 job', '开始 started', '结果 result', '摘要 summary'], rows.map((r) => [String(r.scheduleId), formatTime(r.startedAt), r.ok ? '成功' : r.ok === false ? '失败' : '运行中', r.ok ? r.summary : r.error])));
         return 0;
       }
       case 'verify': {

@@ -38,6 +38,7 @@ const coreSession = new Session({
   samplesDir: samplesDir(),
   nativeDialogs: true,
   pickPaths,
+  runSchedules: true,
   defaultDictionary: path.join(path.dirname(samplesDir()), 'dictionaries', 'default.json'),
 });
 

@@ -13,6 +13,8 @@ export type HostConfig = {
   nativeDialogs: boolean;
   /** the bundled default dictionary (resources/dictionaries/default.json), installed on first scan */
   defaultDictionary?: string;
+  /** run schedules (node-cron) while a store is open: the desktop app only, never the CLI */
+  runSchedules?: boolean;
   /** host-provided native dialogs (Electron only); core handlers never open windows */
   pickPaths?: (kind: 'files' | 'folder' | 'saveFile', title?: string) => Promise<string[]>;
 };
@@ -42,7 +44,11 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
+  /** the running schedules, when the host runs them */
+  scheduler: { restart(list: unknown[]): void; stop(): void } | null = null;
+
   close(): void {
+    this.scheduler?.stop();
     this.importAbort?.abort();
     this.store?.close();
     this.store = null;

@@ -20,6 +20,7 @@ import { scan } from '../scan/scan.js';
 import { buildEvidence } from '../report/evidence.js';
 import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
+import { addSchedule, listRuns, listSchedules, runSchedule, Scheduler, setScheduleEnabled } from '../scheduler/schedules.js';
 import { maskPii } from '../detect/pii.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
@@ -76,6 +77,11 @@ const storeSlice = {
     }
     s.store = store;
     s.actor = { user: row.user, role: row.role, branch: row.branch };
+    if (s.config.runSchedules) {
+      // schedules run as the user who unlocked, while the window is open
+      s.scheduler = new Scheduler((id) => runSchedule(store, id, row.user, { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }));
+      s.scheduler.restart(listSchedules(store));
+    }
     appendAudit(store.db, store.dbPath, row.user, 'login', '', store.failedBefore ? { failedAttemptsBefore: store.failedBefore } : {});
     return { dbPath: s.store.dbPath, user: s.store.user, schemaVersion: s.store.schemaVersion, cipher: CIPHER_DESCRIPTION };
   },
@@ -318,6 +324,19 @@ const reviewSlice = {
     return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s));
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
+  'schedules.list': (_: In<'schedules.list'>, s: Session) => listSchedules(s.requireStore()),
+  'schedules.add': (i: In<'schedules.add'>, s: Session) => {
+    const r = addSchedule(s.requireStore(), i.name, i.kind, i.cron, i.params, actorOf(s));
+    s.scheduler?.restart(listSchedules(s.requireStore()));
+    return r;
+  },
+  'schedules.setEnabled': (i: In<'schedules.setEnabled'>, s: Session) => {
+    setScheduleEnabled(s.requireStore(), i.id, i.enabled);
+    s.scheduler?.restart(listSchedules(s.requireStore()));
+    return { id: i.id, enabled: i.enabled };
+  },
+  'schedules.run': (i: In<'schedules.run'>, s: Session) => runSchedule(s.requireStore(), i.id, actorOf(s), { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }),
+  'schedules.runs': (i: In<'schedules.runs'>, s: Session) => listRuns(s.requireStore(), i.id, i.limit),
   'report.create': (i: In<'report.create'>, s: Session) => {
     if (i.to <= i.from) throw new CoreError('usage', '结束时间须晚于开始时间', 'The end must come after the start');
     const store = s.requireStore();

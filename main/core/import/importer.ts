@@ -22,6 +22,8 @@ export type ImportOptions = {
   maxRecordBytes?: number;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /** skip files already imported whole (same path and size, status done): for watched folders */
+  skipDone?: boolean;
   /** test hook: runs before each file is opened */
   beforeFile?: (file: string) => void;
 };
@@ -268,6 +270,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
     }
   });
 
+  const doneBefore = new Map((db.prepare(`SELECT path, size FROM import_files WHERE status = 'done'`).all() as { path: string; size: number }[]).map((r) => [r.path, r.size]));
   let lastProgress = 0;
   const progress = (fileIndex: number, bytesRead: number, force = false) => {
     if (!opts.onProgress) return;
@@ -286,6 +289,10 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
         fileSize = fs.statSync(filePath).size;
       } catch {
         fileSize = 0;
+      }
+      if (opts.skipDone && doneBefore.get(filePath) === fileSize) {
+        summary.skippedFiles = (summary.skippedFiles ?? 0) + 1;
+        continue;
       }
       staleLines = new Set((quarantinedLines.all(filePath) as { line: number; item: number }[]).map((r) => `${r.line}:${r.item}`));
       let bytesRead = 0;

@@ -67,6 +67,11 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'evidence.create': ANY,
   'evidence.verify': 'open',
   'report.create': ANY,
+  'schedules.list': ANY,
+  'schedules.add': ['admin', 'compliance_manager', 'risk_officer'],
+  'schedules.setEnabled': ['admin', 'compliance_manager', 'risk_officer'],
+  'schedules.run': ['admin', 'compliance_manager', 'risk_officer'],
+  'schedules.runs': ANY,
 };
 
 /** Reads that show message content or personal data: written to the audit log like changes. */

@@ -316,6 +316,32 @@ export const migrations: Migration[] = [
         );
       `),
   },
+  {
+    version: 8,
+    name: 'schedules and their run history',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE schedules(
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          kind TEXT NOT NULL,               -- import | scan | report
+          cron TEXT NOT NULL,               -- node-cron expression, Beijing time
+          params TEXT NOT NULL,             -- JSON
+          enabled INTEGER NOT NULL DEFAULT 1,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE schedule_runs(
+          id INTEGER PRIMARY KEY,
+          schedule_id INTEGER NOT NULL REFERENCES schedules(id),
+          started_at INTEGER NOT NULL,
+          finished_at INTEGER,
+          ok INTEGER,
+          summary TEXT NOT NULL DEFAULT '',
+          error TEXT NOT NULL DEFAULT ''
+        );
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
