@@ -6,6 +6,7 @@ import { call, errorOf } from '../platform/client.js';
 import { ErrorAlert } from '../shared/components.js';
 import { DirectoryProvider } from '../shared/directory.js';
 import { useI18n } from '../shared/i18n.js';
+import { SessionProvider } from '../shared/session.js';
 import { Header } from './Header.js';
 import { Workspace, type Screen } from './Workspace.js';
 
@@ -69,7 +70,9 @@ export function App() {
         </main>
       ) : (
         <DirectoryProvider key={epoch}>
+          <SessionProvider>
           <Workspace info={info} store={store} initial={firstScreen} importing={importing} onImportingChange={setImporting} onIdle={(n) => void lock(n)} error={error} onCloseError={() => setError(null)} />
+          </SessionProvider>
         </DirectoryProvider>
       )}
     </div>

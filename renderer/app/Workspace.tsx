@@ -12,6 +12,7 @@ import { Overview } from '../features/overview/Overview.js';
 import { PeopleScreen } from '../features/people/PeopleScreen.js';
 import { SearchScreen, type LocatedHit } from '../features/search/SearchScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
+import { HitsScreen } from '../features/hits/HitsScreen.js';
 import { call } from '../platform/client.js';
 import { ErrorAlert } from '../shared/components.js';
 import { useDirectory } from '../shared/directory.js';
@@ -20,7 +21,7 @@ import { Icon, type IconName } from '../shared/icons.js';
 import type { MessageKey } from '../shared/messages.js';
 import { useIdleLock } from './useIdleLock.js';
 
-export type Screen = 'import' | 'overview' | 'conversations' | 'search' | 'people' | 'settings';
+export type Screen = 'import' | 'overview' | 'conversations' | 'search' | 'people' | 'hits' | 'dictionary' | 'cases' | 'users' | 'audit' | 'verify' | 'settings';
 
 const NAV: { id: Screen; label: MessageKey; icon: IconName }[] = [
   { id: 'import', label: 'nav.import', icon: 'import' },
@@ -28,6 +29,7 @@ const NAV: { id: Screen; label: MessageKey; icon: IconName }[] = [
   { id: 'conversations', label: 'nav.conversations', icon: 'chat' },
   { id: 'search', label: 'nav.search', icon: 'search' },
   { id: 'people', label: 'nav.people', icon: 'people' },
+  { id: 'hits', label: 'nav.hits', icon: 'flag' },
   { id: 'settings', label: 'nav.settings', icon: 'settings' },
 ];
 
@@ -91,6 +93,17 @@ export function Workspace({
     [go],
   );
 
+  const [caseFocus, setCaseFocus] = useState<{ id: number; nonce: number } | null>(null);
+  const openCase = useCallback(
+    (id: number) => {
+      nonce.current += 1;
+      setCaseFocus({ id, nonce: nonce.current });
+      go('cases');
+    },
+    [go],
+  );
+  void caseFocus;
+
   const show = (s: Screen) => visited.has(s) || screen === s;
 
   return (
@@ -135,6 +148,11 @@ export function Workspace({
         {show('people') && (
           <div hidden={screen !== 'people'}>
             <PeopleScreen info={info} active={screen === 'people'} />
+          </div>
+        )}
+        {show('hits') && (
+          <div hidden={screen !== 'hits'}>
+            <HitsScreen active={screen === 'hits'} onOpen={openHit} onCaseCreated={openCase} />
           </div>
         )}
         {show('settings') && (

@@ -3,7 +3,10 @@
  * must exist in both languages (tsc checks that `en` has exactly the keys of `zh`).
  * `{name}` placeholders are filled by t(key, { name }).
  */
+import { reviewEn, reviewZh } from './messagesReview.js';
+
 export const zh = {
+  ...reviewZh,
   'app.title': '会话存档合规审计工作站',
   'app.subtitle': '企业微信会话存档 · 本地加密审计',
   'lang.switch': '语言',
@@ -311,6 +314,7 @@ export const zh = {
 export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
+  ...reviewEn,
   'app.title': 'WeCom Compliance Workstation',
   'app.subtitle': 'WeCom session archive · encrypted local audit',
   'lang.switch': 'Language',
