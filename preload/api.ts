@@ -216,6 +216,17 @@ export type AuditRow = { seq: number; at: number; user: string; action: string; 
 export type AuditVerify = { valid: boolean; entries: number; problems: { seq: number | null; problem: string }[] };
 export type ScheduleRun = { id: number; scheduleId: number; startedAt: number; finishedAt: number | null; ok: boolean | null; summary: string; error: string };
 export type Schedule = { id: number; name: string; kind: 'import' | 'scan' | 'report'; cron: string; params: Record<string, unknown>; enabled: boolean; createdBy: string; createdAt: number; lastRun: ScheduleRun | null };
+/** A hits.list filter: what a dashboard chart opens when clicked. */
+export type HitFilter = { category?: string; severity?: 'high' | 'medium' | 'low' | string; status?: string; staff?: string; branch?: string; from?: number; to?: number };
+export type Dashboard = {
+  from: number;
+  to: number;
+  byDay: { day: number; category: string; hits: number; filter: HitFilter }[];
+  byBranch: { branch: string; hits: number; filter: HitFilter }[];
+  topStaff: { staff: string; name: string; branch: string; hits: number; high: number; filter: HitFilter }[];
+  backlog: { status: string; severity: string; hits: number; filter: HitFilter }[];
+  freshness: { lastImportAt: number | null; lastMessageAt: number | null; openCases: number; overdueCases: number };
+};
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -425,6 +436,7 @@ export const contract = {
     input: z.object({ hits: z.array(z.number().int()).max(10_000).optional(), case: z.number().int().optional(), out: path }).strict(),
   },
   'evidence.verify': { kind: 'read', needsStore: false, input: z.object({ file: path }).strict() },
+  'dashboard.get': { kind: 'read', needsStore: true, input: z.object({ from: epochMs, to: epochMs, branch: z.string().max(128).optional() }).strict() },
   'schedules.list': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'schedules.add': {
     kind: 'write',
@@ -508,6 +520,7 @@ export type Outputs = {
   'evidence.create': { out: string; files: number; sha256: string; fingerprint: string };
   'evidence.verify': { valid: boolean; problems: string[]; fingerprint: string | null; files: number };
   'report.create': { out: string; sheets: string[]; hits: number; fingerprint: string };
+  'dashboard.get': Dashboard;
   'schedules.list': Schedule[];
   'schedules.add': Schedule;
   'schedules.setEnabled': { id: number; enabled: boolean };

@@ -82,3 +82,28 @@ test('the compliance report: five sheets, Chinese headers, frozen and filtered, 
   assert.ok(masked.length > 0 && masked.every((m) => m.includes('*')), masked.join(','));
   assert.equal(cli(['report', '--db', db, '--from', '2026-03-08', '--to', '2026-03-01', '--out', out2]).code, 2);
 });
+
+test('dashboard numbers agree with the hits they open', async () => {
+  const { db } = store();
+  const { Session } = await import('../../main/core/api/context.js');
+  const { dispatch } = await import('../../main/core/api/dispatch.js');
+  const { PASS } = await import('../helpers/store.js');
+  const session = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
+  const call = async (m: string, i: unknown) => {
+    const r = await dispatch(m, i, session);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value as any;
+  };
+  await call('store.unlock', { dbPath: db, passphrase: PASS });
+  const from = Date.parse('2026-03-01T00:00:00+08:00');
+  const to = Date.parse('2026-03-08T00:00:00+08:00');
+  const d = await call('dashboard.get', { from, to });
+  const total = (await call('hits.list', { from, to, limit: 1 })).total;
+  assert.equal(d.byDay.reduce((a: number, x: any) => a + x.hits, 0), total);
+  assert.equal(d.byBranch.reduce((a: number, x: any) => a + x.hits, 0), total);
+  for (const series of [d.byDay.slice(0, 3), d.topStaff.slice(0, 3), d.backlog.slice(0, 3)]) {
+    for (const point of series) assert.equal((await call('hits.list', { ...point.filter, limit: 1 })).total, point.hits, JSON.stringify(point.filter));
+  }
+  assert.ok(d.freshness.lastImportAt > 0);
+  session.close();
+});

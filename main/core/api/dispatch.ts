@@ -64,7 +64,7 @@ function authorize(name: Method, input: Record<string, unknown>, session: Sessio
   return input;
 }
 
-const BRANCH_SCOPED = new Set<Method>(['search.query', 'hits.list', 'conversations.list', 'people.list']);
+const BRANCH_SCOPED = new Set<Method>(['search.query', 'hits.list', 'conversations.list', 'people.list', 'dashboard.get']);
 
 function isSubBranch(session: Session, sub: string, branch: string): boolean {
   return !!session.store!.db.prepare('SELECT 1 FROM staff WHERE branch = ? AND sub_branch = ? LIMIT 1').get(branch, sub);

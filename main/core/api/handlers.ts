@@ -20,6 +20,7 @@ import { scan } from '../scan/scan.js';
 import { buildEvidence } from '../report/evidence.js';
 import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
+import { dashboard } from '../report/dashboard.js';
 import { addSchedule, listRuns, listSchedules, runSchedule, Scheduler, setScheduleEnabled } from '../scheduler/schedules.js';
 import { maskPii } from '../detect/pii.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
@@ -324,6 +325,7 @@ const reviewSlice = {
     return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s));
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
+  'dashboard.get': (i: In<'dashboard.get'>, s: Session) => dashboard(s.requireStore().db, { from: i.from, to: i.to, ...(i.branch && { branch: i.branch }) }),
   'schedules.list': (_: In<'schedules.list'>, s: Session) => listSchedules(s.requireStore()),
   'schedules.add': (i: In<'schedules.add'>, s: Session) => {
     const r = addSchedule(s.requireStore(), i.name, i.kind, i.cron, i.params, actorOf(s));

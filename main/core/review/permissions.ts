@@ -67,6 +67,7 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'evidence.create': ANY,
   'evidence.verify': 'open',
   'report.create': ANY,
+  'dashboard.get': ANY,
   'schedules.list': ANY,
   'schedules.add': ['admin', 'compliance_manager', 'risk_officer'],
   'schedules.setEnabled': ['admin', 'compliance_manager', 'risk_officer'],
