@@ -13,6 +13,10 @@ import { PeopleScreen } from '../features/people/PeopleScreen.js';
 import { SearchScreen, type LocatedHit } from '../features/search/SearchScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
 import { HitsScreen } from '../features/hits/HitsScreen.js';
+import { DictionaryScreen } from '../features/dictionary/DictionaryScreen.js';
+import { CasesScreen } from '../features/cases/CasesScreen.js';
+import { UsersScreen } from '../features/users/UsersScreen.js';
+import { AuditScreen, VerifyScreen } from '../features/audit/AuditScreen.js';
 import { call } from '../platform/client.js';
 import { ErrorAlert } from '../shared/components.js';
 import { useDirectory } from '../shared/directory.js';
@@ -30,6 +34,11 @@ const NAV: { id: Screen; label: MessageKey; icon: IconName }[] = [
   { id: 'search', label: 'nav.search', icon: 'search' },
   { id: 'people', label: 'nav.people', icon: 'people' },
   { id: 'hits', label: 'nav.hits', icon: 'flag' },
+  { id: 'cases', label: 'nav.cases', icon: 'folder' },
+  { id: 'dictionary', label: 'nav.dictionary', icon: 'book' },
+  { id: 'users', label: 'nav.users', icon: 'user' },
+  { id: 'audit', label: 'nav.audit', icon: 'list' },
+  { id: 'verify', label: 'nav.verify', icon: 'shield' },
   { id: 'settings', label: 'nav.settings', icon: 'settings' },
 ];
 
@@ -102,7 +111,6 @@ export function Workspace({
     },
     [go],
   );
-  void caseFocus;
 
   const show = (s: Screen) => visited.has(s) || screen === s;
 
@@ -153,6 +161,31 @@ export function Workspace({
         {show('hits') && (
           <div hidden={screen !== 'hits'}>
             <HitsScreen active={screen === 'hits'} onOpen={openHit} onCaseCreated={openCase} />
+          </div>
+        )}
+        {show('cases') && (
+          <div hidden={screen !== 'cases'}>
+            <CasesScreen active={screen === 'cases'} focus={caseFocus} />
+          </div>
+        )}
+        {show('dictionary') && (
+          <div hidden={screen !== 'dictionary'}>
+            <DictionaryScreen active={screen === 'dictionary'} />
+          </div>
+        )}
+        {show('users') && (
+          <div hidden={screen !== 'users'}>
+            <UsersScreen active={screen === 'users'} />
+          </div>
+        )}
+        {show('audit') && (
+          <div hidden={screen !== 'audit'}>
+            <AuditScreen active={screen === 'audit'} />
+          </div>
+        )}
+        {show('verify') && (
+          <div hidden={screen !== 'verify'}>
+            <VerifyScreen />
           </div>
         )}
         {show('settings') && (

@@ -37,6 +37,9 @@ const ALLOWED: Partial<Record<Method, Role[]>> = {
   'pii.unmask': ['admin', 'risk_officer', 'compliance_manager'],
 };
 
+/** role-limited methods that only read: "read-only" would not explain why they are refused */
+const READS = new Set<Method>(['users.list', 'log.list', 'log.verify', 'pii.unmask', 'dict.preview']);
+
 export const ROLE_KEYS: Record<Role, MessageKey> = {
   admin: 'role.admin',
   compliance_manager: 'role.compliance_manager',
@@ -70,7 +73,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     reason: (m) => {
       if (can(who, m)) return undefined;
       if (!who) return t('role.denyUnknown');
-      if (who.role === 'auditor') return t('role.denyAuditor');
+      if (who.role === 'auditor' && !READS.has(m)) return t('role.denyAuditor');
       const roles = ALLOWED[m] ?? [];
       return t('role.denyNeeds', { roles: roles.map((r) => t(ROLE_KEYS[r])).join(t('role.or')) });
     },

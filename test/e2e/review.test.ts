@@ -128,7 +128,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
       await page.locator(`[data-testid="people-result"][data-kind="${kind}"]`).waitFor();
     }
     const navs = (await page.locator('.sidenav-item').allInnerTexts()).map((s) => s.trim());
-    for (const n of ['命中']) assert.ok(navs.includes(n), `nav ${n}`);
+    for (const n of ['命中', '案件', '词库', '用户', '审计日志', '核验证据包']) assert.ok(navs.includes(n), `nav ${n}`);
   });
 
   test('hits: scan, the match highlighted, PII masked, context, filters', async () => {
@@ -171,5 +171,201 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     }
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'hits.png') });
+  });
+
+  test('triage: dismiss with a reason, confirm, bulk select, history', async () => {
+    const all = await api<{ total: number; hits: HitRow[] }>(srv, 'hits.list', { limit: 50 });
+    const onPage = all.hits;
+    const [a, b] = onPage.filter((h) => h.category !== 'pii' && h.category !== 'behaviour');
+    assert.ok(a && b);
+    // the buttons need a selection
+    assert.equal(await page.getByTestId('triage-confirm').isDisabled(), true);
+    // dismiss a: the reason is required
+    await row(page, a.id).getByTestId('hit-check').check();
+    await page.getByTestId('triage-dismiss').click();
+    await page.getByTestId('dismiss-submit').click();
+    assert.match(await page.getByTestId('error-alert').innerText(), /驳回需要选择原因/);
+    await page.getByTestId('dismiss-reason').selectOption('误报：否定或合规披露语境');
+    await page.getByTestId('dismiss-note').fill('合规披露语境');
+    await page.getByTestId('dismiss-submit').click();
+    await page.getByTestId('triage-result').waitFor();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="hit-row"][data-hit="${id}"]`)?.getAttribute('data-status') === 'dismissed', a.id);
+    // confirm b
+    await row(page, b.id).getByTestId('hit-check').check();
+    await page.getByTestId('triage-confirm').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="hit-row"][data-hit="${id}"]`)?.getAttribute('data-status') === 'confirmed', b.id);
+    const hist = await api<{ status: string; reason: string }[]>(srv, 'review.history', { hit: a.id });
+    assert.equal(hist.at(-1)?.status, 'dismissed');
+    assert.equal(hist.at(-1)?.reason, '误报：否定或合规披露语境');
+    // its history on screen
+    await row(page, a.id).getByTestId('hit-history').click();
+    assert.match(await row(page, a.id).getByTestId('hit-history-table').innerText(), /误报：否定或合规披露语境[\s\S]*合规披露语境/);
+    // select all on the page, then none
+    await page.getByTestId('hits-select-all').check();
+    assert.equal(Number(await page.getByTestId('hits-selected').getAttribute('data-value')), Math.min(50, all.total));
+    await page.getByTestId('hits-select-all').uncheck();
+    assert.equal(Number(await page.getByTestId('hits-selected').getAttribute('data-value')), 0);
+    // escalate two at once
+    const [c, d] = onPage.filter((h) => h.status === 'new' && h.id !== a.id && h.id !== b.id && h.category === 'behaviour');
+    await row(page, c!.id).getByTestId('hit-check').check();
+    await row(page, d!.id).getByTestId('hit-check').check();
+    await page.getByTestId('triage-escalate').click();
+    await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="hit-row"][data-hit="${id}"]`)?.getAttribute('data-status') === 'escalated'), [c!.id, d!.id]);
+  });
+
+  test('a case from hits: close with a conclusion, evidence pack, verify it', async () => {
+    const all = await api<{ total: number; hits: HitRow[] }>(srv, 'hits.list', { category: 'guarantee', status: 'new', limit: 50 });
+    const picks = all.hits.slice(0, 2);
+    assert.equal(picks.length, 2);
+    await page.getByTestId('nav-hits').click();
+    await page.getByTestId('hits-category').selectOption('guarantee');
+    await page.getByTestId('hits-status-filter').selectOption('new');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="hits-total"]')?.getAttribute('data-value')) === n, all.total);
+    for (const h of picks) await row(page, h.id).getByTestId('hit-check').check();
+    await page.getByTestId('case-from-hits').click();
+    await page.getByTestId('case-title').fill('河西支行 承诺保本 线索');
+    await page.getByTestId('case-create-submit').click();
+    await page.getByTestId('cases-screen').waitFor();
+    await page.getByTestId('case-view').waitFor();
+    caseId = Number(await page.getByTestId('case-view').getAttribute('data-case'));
+    assert.ok(caseId > 0);
+    assert.equal(await page.getByTestId('case-hit').count(), 2);
+    assert.equal(await page.locator('[data-testid="case-hits"] [data-testid="hit-mark"]').count(), 2);
+    // open → investigating → closed (a conclusion is required)
+    await page.getByTestId('case-investigate').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="case-view"]')?.getAttribute('data-status') === 'investigating');
+    await page.getByTestId('case-assignee').fill('risk01');
+    await page.getByTestId('case-note').fill('已约谈客户经理');
+    await page.getByTestId('case-save').click();
+    await page.waitForFunction(() => /已约谈客户经理/.test(document.querySelector('[data-testid="case-timeline"]')?.textContent ?? ''));
+    await page.getByTestId('case-close').click();
+    assert.match(await page.getByTestId('error-alert').innerText(), /结案需要/);
+    await page.locator('[data-testid="error-alert"] .alert-close').click();
+    await page.getByTestId('case-conclusion-select').selectOption('violation_confirmed');
+    await page.getByTestId('case-close').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="case-view"]')?.getAttribute('data-status') === 'closed');
+    assert.match(await page.getByTestId('case-conclusion').innerText(), /违规属实/);
+    const detail = await api<CaseDetail>(srv, 'cases.get', { id: caseId });
+    assert.equal(detail.status, 'closed');
+    assert.equal(detail.conclusion, 'violation_confirmed');
+    assert.equal(detail.assignee, 'risk01');
+    // the evidence pack
+    await page.getByTestId('evidence-out').fill(packPath);
+    await page.getByTestId('evidence-create').click();
+    await page.getByTestId('evidence-result').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('evidence-path').innerText(), packPath);
+    assert.match(await page.getByTestId('evidence-sha').innerText(), /^[0-9a-f]{64}$/);
+    assert.ok(Number((await page.getByTestId('evidence-files').innerText()).replace(/,/g, '')) > 1);
+    assert.ok(fs.existsSync(packPath));
+    const fingerprint = await page.getByTestId('evidence-fingerprint').innerText();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SHOTS, 'cases.png'), fullPage: true });
+    // verify it on the verify screen
+    await page.getByTestId('nav-verify').click();
+    await page.getByTestId('verify-file').fill(packPath);
+    await page.getByTestId('verify-run').click();
+    await page.getByTestId('verify-result').waitFor();
+    assert.equal(await page.getByTestId('verify-result').getAttribute('data-valid'), 'true');
+    assert.equal(await page.getByTestId('verify-fingerprint').innerText(), fingerprint);
+    // a tampered copy lists its problems
+    const bad = path.join(dataDir, 'tampered.zip');
+    const bytes = fs.readFileSync(packPath);
+    const at = Math.floor(bytes.length / 3);
+    bytes[at] = bytes[at]! ^ 0xff;
+    fs.writeFileSync(bad, bytes);
+    await page.getByTestId('verify-file').fill(bad);
+    await page.getByTestId('verify-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="verify-result"]')?.getAttribute('data-valid') === 'false' || !!document.querySelector('[data-testid="error-alert"]'));
+  });
+
+  test('dictionary: the test box highlights as you type', async () => {
+    await page.getByTestId('nav-dictionary').click();
+    await page.getByTestId('dictionary-screen').waitFor();
+    await page.getByTestId('detect-input').fill('这款产品保本保收益');
+    await page.waitForFunction(() => document.querySelector('[data-testid="detect-output"]')?.getAttribute('data-text') === '这款产品保本保收益');
+    const marks = await page.getByTestId('detect-mark').allInnerTexts();
+    assert.deepEqual(marks, ['保本保收益']);
+    const rules = await page.locator('[data-testid="detect-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
+    assert.ok(rules.includes('G001'), `rules ${rules.join(',')}`);
+    assert.match(await page.getByTestId('detect-table').innerText(), /承诺保本保收益/);
+    await page.screenshot({ path: path.join(SHOTS, 'dictionary.png') });
+    await page.getByTestId('detect-input').fill('本产品不保本');
+    await page.waitForFunction(() => document.querySelector('[data-testid="detect-output"]')?.getAttribute('data-text') === '本产品不保本');
+    assert.equal(await page.getByTestId('detect-mark').count(), 0, 'a negated disclosure is not a hit');
+    // the dictionary list and entries
+    await page.getByTestId('dict-tab-dicts').click();
+    await page.getByTestId('dict-row').first().waitFor();
+    await page.getByTestId('dict-entry-search').fill('保本');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="dict-entry-count"]')?.getAttribute('data-value')) > 0);
+    // rules
+    await page.getByTestId('dict-tab-rules').click();
+    await page.getByTestId('rule-row').first().waitFor();
+  });
+
+  test('users: add an auditor; as the auditor triage is disabled with a reason and PII stays masked', async () => {
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('user-row').first().waitFor();
+    await page.getByTestId('new-user').fill('audit01');
+    await page.getByTestId('new-role').selectOption('auditor');
+    await page.getByTestId('new-pass').fill(AUDITOR_PASS);
+    await page.getByTestId('new-pass2').fill(AUDITOR_PASS);
+    await page.getByTestId('user-add').click();
+    await page.locator('[data-testid="user-row"][data-user="audit01"]').waitFor();
+    assert.equal(await page.locator('[data-testid="user-row"][data-user="audit01"]').getAttribute('data-role'), 'auditor');
+    await page.screenshot({ path: path.join(SHOTS, 'users.png'), fullPage: true });
+
+    await page.getByTestId('lock').click();
+    await page.getByTestId('unlock-form').waitFor();
+    await page.locator('#unlock-user').fill('audit01');
+    await page.locator('#unlock-pass').fill(AUDITOR_PASS);
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('store-user').waitFor();
+    assert.equal(await page.getByTestId('store-user').innerText(), 'audit01');
+    await page.getByTestId('nav-hits').click();
+    await page.getByTestId('hit-row').first().waitFor();
+    await page.locator('[data-testid="hit-row"]').first().getByTestId('hit-check').check();
+    for (const id of ['triage-confirm', 'triage-dismiss', 'triage-escalate', 'case-from-hits', 'scan-run']) {
+      const b = page.getByTestId(id);
+      assert.equal(await b.isDisabled(), true, `${id} disabled for the auditor`);
+      assert.match((await b.getAttribute('title')) ?? '', /审计角色只读/, `${id} says why`);
+    }
+    const all = await api<{ hits: HitRow[] }>(srv, 'hits.list', { category: 'pii', limit: 50 });
+    for (const h of all.hits.filter((x) => x.start !== x.end)) {
+      await page.getByTestId('hits-category').selectOption('pii');
+      const r = row(page, h.id);
+      await r.waitFor();
+      const mark = await r.getByTestId('hit-mark').innerText();
+      assert.ok(mark.includes('*'), `masked for the auditor: ${mark}`);
+      if (await r.getByTestId('hit-unmask').count()) assert.equal(await r.getByTestId('hit-unmask').isDisabled(), true);
+    }
+    // a forbidden call from the API is shown in both languages (users.list is admin-only)
+    await page.getByTestId('nav-users').click();
+    assert.match(await page.getByTestId('users-list').innerText(), /需要 管理员 角色/);
+  });
+
+  test('audit log: newest first, verify (valid), export CSV', async () => {
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('log-row').first().waitFor();
+    const seqs = await page.locator('[data-testid="log-row"] td:first-child').allInnerTexts();
+    const nums = seqs.map(Number);
+    assert.deepEqual(nums, [...nums].sort((x, y) => y - x), 'newest first');
+    const actions = await page.locator('[data-testid="log-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    for (const a of ['review.triage', 'cases.create', 'users.add', 'login']) assert.ok(actions.includes(a), `audit has ${a}`);
+    await page.getByTestId('log-action').fill('review.');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="log-row"]')].every((e) => e.getAttribute('data-action')?.startsWith('review.')));
+    await page.getByTestId('log-action').fill('');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="log-row"]')].some((e) => e.getAttribute('data-action') === 'login'));
+    await page.getByTestId('log-verify').click();
+    await page.getByTestId('log-verify-result').waitFor();
+    assert.equal(await page.getByTestId('log-verify-result').getAttribute('data-valid'), 'true');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+    const file = path.join(dataDir, 'audit.csv');
+    await download.saveAs(file);
+    const csv = fs.readFileSync(file, 'utf8');
+    assert.match(csv, /^\uFEFFseq,time_beijing,user,action,target,details/);
+    assert.ok(csv.includes('review.triage'));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SHOTS, 'audit.png') });
+    assert.deepEqual(problems, []);
   });
 });
