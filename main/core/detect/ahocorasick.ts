@@ -1,75 +1,116 @@
 /**
- * Aho–Corasick over UTF-16 code units: all occurrences of many terms in one pass. Transitions
- * live in one Map keyed by state * 65536 + unit (numbers, no per-node objects), so 60,000
- * terms build in well under a second and the scan is one lookup per unit.
+ * Aho–Corasick over UTF-16 code units: all occurrences of many terms in one pass.
+ *
+ * Transitions are flat typed arrays: the root has a dense table (one slot per code unit, since
+ * nearly every step of a scan starts over at the root), every other state a short run of
+ * (unit, next) edges in one shared array, sorted by unit (most states have one or two). No
+ * objects per state and no hashing, so 60,000 terms build in well under a second and a scan is a
+ * table read or a few comparisons per unit.
  */
 export class AhoCorasick {
-  private readonly goto = new Map<number, number>();
+  private readonly root = new Int32Array(65536); // 0 = no edge (state 0 is the root itself)
+  private edgeStart: Int32Array = new Int32Array(1);
+  private edgeCount: Int32Array = new Int32Array(1);
+  private edgeUnit: Uint16Array = new Uint16Array(0);
+  private edgeNext: Int32Array = new Int32Array(0);
   private fail: Int32Array = new Int32Array(1);
   /** pattern ids ending at each state (own outputs) */
-  private out: (number[] | undefined)[] = [undefined];
+  private readonly out: (number[] | undefined)[] = [undefined];
   /** nearest state on the fail chain with outputs, -1 for none */
   private dict: Int32Array = new Int32Array(1);
   private readonly lengths: number[] = [];
-  private states = 1;
 
   constructor(patterns: readonly string[]) {
-    const children: number[][] = [[]];
+    // 1. a trie, built with per-state maps (once), then flattened
+    const children: Map<number, number>[] = [new Map()];
     patterns.forEach((p, id) => {
       this.lengths[id] = p.length;
       if (!p) return;
       let s = 0;
       for (let i = 0; i < p.length; i++) {
-        const key = s * 65536 + p.charCodeAt(i);
-        let next = this.goto.get(key);
+        const c = p.charCodeAt(i);
+        let next = children[s]!.get(c);
         if (next === undefined) {
-          next = this.states++;
-          this.goto.set(key, next);
-          children[s]!.push(p.charCodeAt(i));
-          children[next] = [];
+          next = children.length;
+          children.push(new Map());
+          children[s]!.set(c, next);
           this.out[next] = undefined;
         }
         s = next;
       }
       (this.out[s] ??= []).push(id);
     });
-    this.fail = new Int32Array(this.states);
-    this.dict = new Int32Array(this.states).fill(-1);
-    const queue: number[] = [];
-    for (const c of children[0]!) {
-      const s = this.goto.get(c)!;
-      queue.push(s);
-    }
+    const states = children.length;
+    this.edgeStart = new Int32Array(states);
+    this.edgeCount = new Int32Array(states);
+    let edges = 0;
+    for (const m of children) edges += m.size;
+    this.edgeUnit = new Uint16Array(edges);
+    this.edgeNext = new Int32Array(edges);
+    let at = 0;
+    children.forEach((m, s) => {
+      this.edgeStart[s] = at;
+      this.edgeCount[s] = m.size;
+      for (const [c, next] of [...m].sort((a, b) => a[0] - b[0])) {
+        this.edgeUnit[at] = c;
+        this.edgeNext[at] = next;
+        at++;
+      }
+    });
+    for (const [c, next] of children[0]!) this.root[c] = next;
+    // 2. failure links, breadth first
+    this.fail = new Int32Array(states);
+    this.dict = new Int32Array(states).fill(-1);
+    const queue: number[] = [...children[0]!.values()];
     for (let qi = 0; qi < queue.length; qi++) {
       const r = queue[qi]!;
-      for (const c of children[r]!) {
-        const s = this.goto.get(r * 65536 + c)!;
+      for (const [c, s] of children[r]!) {
         queue.push(s);
         let f = this.fail[r]!;
-        let t = this.goto.get(f * 65536 + c);
-        while (t === undefined && f !== 0) {
+        let t = this.step(f, c);
+        while (t < 0 && f !== 0) {
           f = this.fail[f]!;
-          t = this.goto.get(f * 65536 + c);
+          t = this.step(f, c);
         }
-        const fs = t ?? 0;
-        this.fail[s] = fs;
-        this.dict[s] = this.out[fs] ? fs : this.dict[fs]!;
+        const fs = t < 0 ? 0 : t;
+        this.fail[s] = fs === s ? 0 : fs;
+        this.dict[s] = this.out[this.fail[s]!] ? this.fail[s]! : this.dict[this.fail[s]!]!;
       }
     }
+  }
+
+  /** The goto function: next state on unit c, or -1 (the root never fails: it stays at 0). */
+  private step(s: number, c: number): number {
+    if (s === 0) return this.root[c]!;
+    const start = this.edgeStart[s]!;
+    const n = this.edgeCount[s]!;
+    if (n <= 8) {
+      for (let i = start; i < start + n; i++) if (this.edgeUnit[i] === c) return this.edgeNext[i]!;
+      return -1;
+    }
+    let lo = start;
+    let hi = start + n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const u = this.edgeUnit[mid]!;
+      if (u === c) return this.edgeNext[mid]!;
+      if (u < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** Calls onMatch(patternId, start, end) for every occurrence, end exclusive. */
   scan(text: string, onMatch: (id: number, start: number, end: number) => void): void {
     let s = 0;
-    const goto = this.goto;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let t = goto.get(s * 65536 + c);
-      while (t === undefined && s !== 0) {
+      let t = this.step(s, c);
+      while (t < 0) {
         s = this.fail[s]!;
-        t = goto.get(s * 65536 + c);
+        t = this.step(s, c);
       }
-      s = t ?? 0;
+      s = t;
       for (let o = this.out[s] ? s : this.dict[s]!; o > 0; o = this.dict[o]!) {
         for (const id of this.out[o]!) onMatch(id, i + 1 - this.lengths[id]!, i + 1);
       }

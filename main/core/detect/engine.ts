@@ -16,7 +16,7 @@ import type { Entry, Hit, Side } from './types.js';
 const NEGATIONS = ['不', '非', '无', '没有', '没', '不会', '不能', '不是', '不承诺', '不保证', '不得', '并非', '严禁', '禁止', '杜绝', '勿', '请勿', '不要', '别', '切勿', '绝不', '从不', '不可'];
 const NEGATION_REACH = 1; // normalized characters allowed between a negation and the term (不一定保本, but not 没有风险，保本)
 
-type Compiled = { entry: Entry; exclusions: number[] };
+type Compiled = { entry: Entry; exclusions: Set<number> };
 type Pattern = { kind: 'term'; rule: number } | { kind: 'b'; rule: number } | { kind: 'exclusion'; id: number } | { kind: 'negation'; length: number };
 
 export type Segmenter = (text: string) => string[];
@@ -42,7 +42,7 @@ export class Detector {
     for (const entry of entries) {
       if (entry.enabled === false) continue;
       const rule = this.rules.length;
-      const exclusions: number[] = [];
+      const exclusions = new Set<number>();
       for (const ex of entry.exclusions ?? []) {
         const norm = normalizeWords(ex).text;
         if (!norm) continue;
@@ -52,7 +52,7 @@ export class Detector {
           exclusionIds.set(norm, id);
           add(norm, { kind: 'exclusion', id });
         }
-        exclusions.push(id);
+        exclusions.add(id);
       }
       this.rules.push({ entry, exclusions });
       if (entry.match === 'regex') {
@@ -84,13 +84,13 @@ export class Detector {
   private detectWords(original: string, n: Normalized, side: Side, hits: Hit[]): void {
     const terms: { rule: number; s: number; e: number }[] = [];
     const bs = new Map<number, [number, number][]>();
-    const exclusions = new Map<number, [number, number][]>();
+    const exclusions: { id: number; s: number; e: number }[] = [];
     const negationEnds = new Map<number, number>(); // end → longest negation length ending there
     this.ac.scan(n.text, (id, s, e) => {
       const p = this.patterns[id]!;
       if (p.kind === 'term') terms.push({ rule: p.rule, s, e });
       else if (p.kind === 'b') (bs.get(p.rule) ?? bs.set(p.rule, []).get(p.rule)!).push([s, e]);
-      else if (p.kind === 'exclusion') (exclusions.get(p.id) ?? exclusions.set(p.id, []).get(p.id)!).push([s, e]);
+      else if (p.kind === 'exclusion') exclusions.push({ id: p.id, s, e });
       else negationEnds.set(e, Math.max(negationEnds.get(e) ?? 0, p.length));
     });
     for (const { rule, re } of this.regexes) {
@@ -113,7 +113,7 @@ export class Detector {
         e = Math.max(e, partner[1]);
       }
       // an exclusion phrase occurring in the text and overlapping the hit cancels it (不保本 ⊃ 保本)
-      if (exIds.some((id) => (exclusions.get(id) ?? []).some(([xs, xe]) => xs < e && xe > s))) continue;
+      if (exIds.size && exclusions.some((x) => x.s < e && x.e > s && exIds.has(x.id))) continue;
       if ((entry.negatable ?? false) && negatedBefore(negationEnds, t.s)) continue;
       if (entry.boundary && this.segment) {
         boundaries ??= wordBoundaries(this.segment(n.text));
