@@ -10,7 +10,7 @@ export type BehaviourHit = { messageId: number; rule: string; severity: 'high' |
 
 export type RuleDef<P> = { id: string; zh: string; en: string; defaults: P; run: (ctx: Ctx, p: P) => BehaviourHit[] };
 
-type Msg = { id: number; msgid: string; sender: string; conversation_id: number | null; msgtime: number | null; msgtype: string; text: string; raw: string; tolist: string };
+type Msg = { id: number; msgid: string; sender: string; conversation_id: number | null; msgtime: number | null; msgtype: string; text: string; raw: string; tolist: string; to: string[] };
 
 export class Ctx {
   private staffIds: Set<string>;
@@ -30,12 +30,19 @@ export class Ctx {
   }
   /** a staff message that reaches at least one customer */
   staffToCustomer(m: Msg): boolean {
-    if (!this.isStaff(m.sender)) return false;
-    const to = JSON.parse(m.tolist) as string[];
-    return to.some((t) => this.isCustomer(t));
+    return this.isStaff(m.sender) && m.to.some((t) => this.isCustomer(t));
   }
+  /** Messages in time order; the raw record only for the rules that read their bodies (it is most of the bytes). */
   messages(where: string, ...args: unknown[]): Msg[] {
-    return this.db.prepare(`SELECT id, msgid, sender, conversation_id, msgtime, msgtype, text, raw, tolist FROM messages WHERE ${where} ORDER BY msgtime, id`).all(...args) as Msg[];
+    return this.select(false, where, args);
+  }
+  messagesWithRaw(where: string, ...args: unknown[]): Msg[] {
+    return this.select(true, where, args);
+  }
+  private select(raw: boolean, where: string, args: unknown[]): Msg[] {
+    const rows = this.db.prepare(`SELECT id, msgid, sender, conversation_id, msgtime, msgtype, ${raw ? 'text, raw' : "'' AS text, '' AS raw"}, tolist FROM messages WHERE ${where} ORDER BY msgtime, id`).all(...args) as Msg[];
+    for (const r of rows) r.to = r.tolist === '[]' ? [] : (JSON.parse(r.tolist) as string[]);
+    return rows;
   }
 }
 
@@ -72,7 +79,7 @@ const redpacket: RuleDef<{ minYuan: number; highYuan: number }> = {
   defaults: { minYuan: 0, highYuan: 200 },
   run: (ctx, p) =>
     ctx
-      .messages(`msgtype IN ('redpacket', 'external_redpacket')`)
+      .messagesWithRaw(`msgtype IN ('redpacket', 'external_redpacket')`)
       .filter((m) => ctx.staffToCustomer(m))
       .flatMap((m): BehaviourHit[] => {
         const body = (JSON.parse(m.raw) as Record<string, any>).redpacket ?? (JSON.parse(m.raw) as Record<string, any>).external_redpacket ?? {};
@@ -110,10 +117,10 @@ const massSend: RuleDef<{ minRecipients: number; windowMinutes: number; minLengt
   defaults: { minRecipients: 10, windowMinutes: 60, minLength: 8 },
   run: (ctx, p) => {
     const groups = new Map<string, { id: number; t: number; to: string }[]>();
-    for (const m of ctx.messages(`msgtype = 'text' AND msgtime IS NOT NULL AND length(text) >= ?`, p.minLength)) {
+    for (const m of ctx.messagesWithRaw(`msgtype = 'text' AND msgtime IS NOT NULL AND length(text) >= ?`, p.minLength)) {
       if (!ctx.staffToCustomer(m)) continue;
       const key = `${m.sender}\u0000${m.text.replace(/\s+/g, '')}`;
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ id: m.id, t: m.msgtime!, to: (JSON.parse(m.tolist) as string[])[0] ?? '' });
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ id: m.id, t: m.msgtime!, to: m.to[0] ?? '' });
     }
     const out: BehaviourHit[] = [];
     for (const list of groups.values()) {
@@ -161,7 +168,7 @@ const customerFile: RuleDef<{ namePattern: string; extensions: string[] }> = {
   run: (ctx, p) => {
     const re = new RegExp(p.namePattern);
     return ctx
-      .messages(`msgtype = 'file'`)
+      .messagesWithRaw(`msgtype = 'file'`)
       .filter((m) => ctx.staffToCustomer(m))
       .flatMap((m): BehaviourHit[] => {
         const f = (JSON.parse(m.raw) as Record<string, any>).file ?? {};
@@ -182,7 +189,7 @@ const linkDomain: RuleDef<{ allow: string[] }> = {
   defaults: { allow: ['weixin.qq.com', 'work.weixin.qq.com', 'qq.com', 'gov.cn', 'pbc.gov.cn', 'nfra.gov.cn'] },
   run: (ctx, p) =>
     ctx
-      .messages(`msgtype IN ('link', 'news', 'docmsg', 'text') AND text LIKE '%http%'`)
+      .messagesWithRaw(`msgtype IN ('link', 'news', 'docmsg', 'text') AND text LIKE '%http%'`)
       .filter((m) => ctx.isStaff(m.sender))
       .flatMap((m): BehaviourHit[] => {
         const urls = m.text.match(/https?:\/\/[^\s"'<>，。]+/g) ?? [];
