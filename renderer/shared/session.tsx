@@ -71,7 +71,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     loaded,
     can: (m) => can(who, m),
     reason: (m) => {
-      if (can(who, m)) return undefined;
+      // until whoami answers nothing is refused here (the core still checks every call)
+      if (!loaded || can(who, m)) return undefined;
       if (!who) return t('role.denyUnknown');
       if (who.role === 'auditor' && !READS.has(m)) return t('role.denyAuditor');
       const roles = ALLOWED[m] ?? [];

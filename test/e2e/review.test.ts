@@ -302,6 +302,41 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('rule-row').first().waitFor();
   });
 
+  test('dictionary import: row errors and the diff before applying; a rescan shows what appeared and disappeared', async () => {
+    const file = path.join(dataDir, '分行补充词库.csv');
+    fs.writeFileSync(file, '\uFEFF编号,词条,类别,级别,依据\nB001,大额存单,飞单私售,低,测试词条\nB002,,承诺保本保收益,高,\nB003,测试,承诺保本保收益,极高,\n');
+    await page.getByTestId('nav-dictionary').click();
+    await page.getByTestId('dict-tab-import').click();
+    await page.getByTestId('dict-file').fill(file);
+    await page.getByTestId('dict-name').fill('分行补充词库');
+    await page.getByTestId('dict-preview').click();
+    await page.getByTestId('dict-preview-result').waitFor();
+    assert.equal(await page.getByTestId('dict-preview-errors').getAttribute('data-value'), '2');
+    assert.equal(await page.locator('[data-testid="dict-preview-result"] [data-testid="diff-added"]').getAttribute('data-value'), '1');
+    assert.equal(await page.getByTestId('dict-apply').isDisabled(), true, 'nothing applied while rows have errors');
+    assert.equal((await api<{ name: string }[]>(srv, 'dict.list')).some((d) => d.name === '分行补充词库'), false);
+    await page.getByTestId('dict-skip-invalid').check();
+    await page.getByTestId('dict-apply').click();
+    await page.getByTestId('dict-applied').waitFor();
+    assert.ok((await api<{ name: string }[]>(srv, 'dict.list')).some((d) => d.name === '分行补充词库'));
+    // rescan: the new entry's hits appear
+    await page.getByTestId('nav-hits').click();
+    await page.getByTestId('scan-full').click();
+    await page.getByTestId('scan-appeared').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('scan-appeared').innerText(), /B001[\s\S]*大额存单/);
+    // switch the dictionary off: they disappear on the next scan
+    await page.getByTestId('nav-dictionary').click();
+    await page.getByTestId('dict-tab-dicts').click();
+    const toggle = page.locator('[data-testid="dict-row"][data-name="分行补充词库"] [data-testid="dict-active"]');
+    await toggle.click();
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="dict-row"][data-name="分行补充词库"] [data-testid="dict-active"]') as HTMLInputElement | null)?.checked);
+    await page.getByTestId('nav-hits').click();
+    await page.getByTestId('scan-full').click();
+    await page.waitForFunction(() => /B001/.test(document.querySelector('[data-testid="scan-disappeared"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.getByTestId('hits-category').selectOption('');
+    await page.getByTestId('hits-status-filter').selectOption('');
+  });
+
   test('users: add an auditor; as the auditor triage is disabled with a reason and PII stays masked', async () => {
     await page.getByTestId('nav-users').click();
     await page.getByTestId('user-row').first().waitFor();
@@ -324,7 +359,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('nav-hits').click();
     await page.getByTestId('hit-row').first().waitFor();
     await page.locator('[data-testid="hit-row"]').first().getByTestId('hit-check').check();
-    for (const id of ['triage-confirm', 'triage-dismiss', 'triage-escalate', 'case-from-hits', 'scan-run']) {
+    for (const id of ['triage-confirm', 'triage-dismiss', 'triage-escalate', 'case-from-hits', 'scan-run', 'scan-full']) {
       const b = page.getByTestId(id);
       assert.equal(await b.isDisabled(), true, `${id} disabled for the auditor`);
       assert.match((await b.getAttribute('title')) ?? '', /审计角色只读/, `${id} says why`);

@@ -87,12 +87,12 @@ export function HitsScreen({ active, onOpen, onCaseCreated }: { active: boolean;
 
   useEffect(() => api.on('scan.progress', (p) => setProgress(p)), []);
 
-  async function runScan() {
+  async function runScan(full: boolean) {
     setScanning(true);
     setProgress(null);
     setError(null);
     try {
-      const r = await call('scan.run', {});
+      const r = await call('scan.run', full ? { full: true } : {});
       setScan(r);
       setReload((n) => n + 1);
     } catch (e) {
@@ -170,7 +170,10 @@ export function HitsScreen({ active, onOpen, onCaseCreated }: { active: boolean;
           <button type="button" className="btn" onClick={() => setReload((n) => n + 1)} disabled={busy}>
             {t('common.refresh')}
           </button>
-          <GuardButton method="scan.run" className="btn btn-primary" onClick={() => void runScan()} disabled={scanning} data-testid="scan-run">
+          <GuardButton method="scan.run" className="btn" onClick={() => void runScan(true)} disabled={scanning} title={t('hits.scanFullTip')} data-testid="scan-full">
+            {t('hits.scanFull')}
+          </GuardButton>
+          <GuardButton method="scan.run" className="btn btn-primary" onClick={() => void runScan(false)} disabled={scanning} title={t('hits.scanTip')} data-testid="scan-run">
             {scanning ? t('hits.scanning') : t('hits.scan')}
           </GuardButton>
         </div>

@@ -5,6 +5,7 @@ import { api, call, errorOf } from '../../platform/client.js';
 import { Card, ErrorAlert, ProblemTable, ProgressBar, StatTile, TypeTable } from '../../shared/components.js';
 import { basename, formatCount } from '../../shared/format.js';
 import { localError, useI18n } from '../../shared/i18n.js';
+import { GuardButton } from '../../shared/session.js';
 
 type Phase = 'form' | 'running' | 'done';
 
@@ -127,9 +128,9 @@ export function ImportScreen({ info, onRunningChange, onShowOverview }: { info: 
               <button type="button" className="btn btn-ghost" onClick={fillSamples} title={t('import.samplesHint')} data-testid="fill-samples">
                 {t('import.samples')}
               </button>
-              <button type="submit" className="btn btn-primary" data-testid="import-start">
+              <GuardButton method="import.run" type="submit" className="btn btn-primary" data-testid="import-start">
                 {t('import.start')}
-              </button>
+              </GuardButton>
             </div>
           </form>
         </Card>

@@ -7,6 +7,7 @@ import { Card, ErrorAlert, StatTile } from '../../shared/components.js';
 import { useDirectory } from '../../shared/directory.js';
 import { basename, formatCount } from '../../shared/format.js';
 import { localError, useI18n } from '../../shared/i18n.js';
+import { GuardButton } from '../../shared/session.js';
 
 type Kind = 'staff' | 'contacts';
 const SHOW_MAX = 500;
@@ -126,9 +127,9 @@ export function PeopleScreen({ info, active }: { info: AppInfo; active: boolean 
             <button type="button" className="btn btn-ghost" onClick={fillSample} data-testid="people-sample">
               {t(kind === 'staff' ? 'people.sampleStaff' : 'people.sampleContacts')}
             </button>
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="people-import-start">
+            <GuardButton method="people.import" type="submit" className="btn btn-primary" disabled={busy} data-testid="people-import-start">
               {busy ? t('common.working') : t('people.importStart')}
-            </button>
+            </GuardButton>
           </div>
         </form>
 

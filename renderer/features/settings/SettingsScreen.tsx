@@ -4,6 +4,7 @@ import type { ApiError, Settings, StoreInfo } from '../../../preload/api.js';
 import { call, errorOf } from '../../platform/client.js';
 import { Card, ErrorAlert } from '../../shared/components.js';
 import { localError, useI18n } from '../../shared/i18n.js';
+import { GuardButton } from '../../shared/session.js';
 
 export function SettingsScreen({ store, settings, onSaved }: { store: StoreInfo; settings: Settings | null; onSaved: (s: Settings) => void }) {
   const { t } = useI18n();
@@ -59,9 +60,9 @@ export function SettingsScreen({ store, settings, onSaved }: { store: StoreInfo;
                 data-testid="idle-minutes"
               />
               <span className="unit">{t('settings.minutes')}</span>
-              <button type="submit" className="btn btn-primary" disabled={busy} data-testid="settings-save">
+              <GuardButton method="settings.set" type="submit" className="btn btn-primary" disabled={busy} data-testid="settings-save">
                 {busy ? t('common.working') : t('settings.save')}
-              </button>
+              </GuardButton>
               {saved && (
                 <span className="ok-text" role="status" data-testid="settings-saved">
                   {t('settings.saved')}
