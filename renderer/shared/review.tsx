@@ -64,6 +64,10 @@ export function maskPii(rule: string, match: string): string {
   return '*'.repeat(match.length);
 }
 
+export function isPiiNumber(hit: { category: string; rule: string; start: number; end: number }): boolean {
+  return hit.category === 'pii' && hit.rule.startsWith('pii.') && hit.start !== hit.end;
+}
+
 /** Long digit runs elsewhere in a shown text (phone, card and ID numbers): first 3 and last 4 kept. */
 export function maskDigits(text: string): string {
   return text.replace(/\d(?:[ -]?\d){10,18}[Xx]?/g, (m) => {
@@ -93,7 +97,8 @@ export function HitText({ hit, revealed }: { hit: HitRow; revealed?: string | nu
   const start = Math.max(0, Math.min(hit.start, hit.text.length));
   const end = Math.max(start, Math.min(hit.end, hit.text.length));
   const raw = hit.text.slice(start, end);
-  const isPii = hit.category === 'pii';
+  // personal numbers found by the PII detectors (pii.*); dictionary entries of the pii category are words like 客户名单
+  const isPii = isPiiNumber(hit);
   const shown = isPii ? (revealed ?? maskPii(hit.rule, raw)) : raw;
   return (
     <div className="hit-text" data-testid="hit-text">

@@ -35,6 +35,9 @@ const ALLOWED: Partial<Record<Method, Role[]>> = {
   'log.list': LOG,
   'log.verify': LOG,
   'pii.unmask': ['admin', 'risk_officer', 'compliance_manager'],
+  'schedules.add': REVIEW,
+  'schedules.setEnabled': REVIEW,
+  'schedules.run': REVIEW,
 };
 
 /** role-limited methods that only read: "read-only" would not explain why they are refused */

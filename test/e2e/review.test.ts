@@ -145,7 +145,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     for (const r of rows) {
       const h = all.hits.find((x) => x.id === r.id)!;
       if (h.start === h.end) continue;
-      if (h.category === 'pii') {
+      if (h.category === 'pii' && h.rule.startsWith('pii.')) {
         assert.ok(r.mark.includes('*'), `PII masked: ${r.mark}`);
         assert.ok(!r.text.includes(h.match), 'the full number is not on screen');
       } else assert.equal(r.mark, h.text.slice(h.start, h.end), `hit ${h.id} marks its match`);
@@ -163,7 +163,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('hits-category').selectOption('');
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="hits-total"]')?.getAttribute('data-value')) === n, all.total);
     // a PII hit revealed for the admin
-    const pii = all.hits.find((h) => h.category === 'pii' && h.start !== h.end);
+    const pii = all.hits.find((h) => h.rule.startsWith('pii.') && h.start !== h.end);
     if (pii) {
       await row(page, pii.id).getByTestId('hit-unmask').click();
       await page.waitForFunction(([id, m]) => document.querySelector(`[data-testid="hit-row"][data-hit="${id}"] [data-testid="hit-mark"]`)?.textContent === m, [pii.id, pii.match] as const);
@@ -171,6 +171,14 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     }
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'hits.png') });
+    // a hit opens its conversation at that message
+    const target = all.hits.find((h) => h.conversation !== null && h.category === 'guarantee')!;
+    await page.getByTestId('hits-category').selectOption('guarantee');
+    await row(page, target.id).getByTestId('hit-open').click();
+    await page.locator(`[data-testid="viewer"][data-conversation="${target.conversation}"]`).waitFor();
+    await page.waitForFunction((m) => document.querySelector('[data-testid="viewer-scroll"] [data-highlighted="true"]')?.getAttribute('data-msgid') === m, target.msgid);
+    await page.getByTestId('nav-hits').click();
+    await page.getByTestId('hits-category').selectOption('');
   });
 
   test('triage: dismiss with a reason, confirm, bulk select, history', async () => {
@@ -365,7 +373,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
       assert.match((await b.getAttribute('title')) ?? '', /审计角色只读/, `${id} says why`);
     }
     const all = await api<{ hits: HitRow[] }>(srv, 'hits.list', { category: 'pii', limit: 50 });
-    for (const h of all.hits.filter((x) => x.start !== x.end)) {
+    for (const h of all.hits.filter((x) => x.start !== x.end && x.rule.startsWith('pii.'))) {
       await page.getByTestId('hits-category').selectOption('pii');
       const r = row(page, h.id);
       await r.waitFor();
@@ -385,7 +393,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     const nums = seqs.map(Number);
     assert.deepEqual(nums, [...nums].sort((x, y) => y - x), 'newest first');
     const actions = await page.locator('[data-testid="log-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
-    for (const a of ['review.triage', 'cases.create', 'users.add', 'login']) assert.ok(actions.includes(a), `audit has ${a}`);
+    for (const a of ['review.triage', 'cases.create', 'users.add', 'login', 'pii.unmask', 'evidence.create']) assert.ok(actions.includes(a), `audit has ${a}`);
     await page.getByTestId('log-action').fill('review.');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="log-row"]')].every((e) => e.getAttribute('data-action')?.startsWith('review.')));
     await page.getByTestId('log-action').fill('');
@@ -401,6 +409,16 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.ok(csv.includes('review.triage'));
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'audit.png') });
+    // English second: the same screens with English labels
+    await page.getByTestId('lang-en').click();
+    assert.equal(await page.getByTestId('nav-hits').innerText(), 'Hits');
+    await page.getByTestId('nav-hits').click();
+    assert.match((await page.getByTestId('triage-confirm').getAttribute('title')) ?? '', /auditor role is read-only/);
+    await page.screenshot({ path: path.join(os.tmpdir(), 'review-hits-en.png') });
+    await page.getByTestId('nav-cases').click();
+    await page.getByTestId('case-view').waitFor();
+    await page.screenshot({ path: path.join(os.tmpdir(), 'review-cases-en.png'), fullPage: true });
+    await page.getByTestId('lang-zh').click();
     assert.deepEqual(problems, []);
   });
 });

@@ -325,7 +325,12 @@ function CaseView({ id, onChanged, onError }: { id: number; onChanged: () => voi
           {c.events.map((e, i) => (
             <li key={i} data-kind={e.kind}>
               <span className="mono small muted">{beijingTime(e.at)}</span> <strong>{e.user}</strong> {EVENT[e.kind] ? t(EVENT[e.kind]!) : e.kind}
-              {e.text && <>：{eventText(e.kind, e.text, t)}</>}
+              {e.text && (
+                <>
+                  {lang === 'zh' ? '：' : ': '}
+                  {eventText(e.kind, e.text, t)}
+                </>
+              )}
             </li>
           ))}
         </ol>

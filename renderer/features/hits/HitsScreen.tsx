@@ -5,15 +5,15 @@
  * (review.triage), a hit's history (review.history) and a case from the selection (cases.create).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiError, HitRow, In, Proposal, Review, ScanResult, TriageStatus, ViewMessage } from '../../../preload/api.js';
+import type { ApiError, HitFilter, HitRow, In, Proposal, Review, ScanResult, TriageStatus, ViewMessage } from '../../../preload/api.js';
 import { api, call, errorOf } from '../../platform/client.js';
 import { BranchSelect } from '../../shared/branches.js';
 import { ErrorAlert, ProgressBar } from '../../shared/components.js';
 import { partyDetail, useDirectory } from '../../shared/directory.js';
-import { DAY_MS, beijingMidnight, beijingTime, formatCount } from '../../shared/format.js';
+import { DAY_MS, beijingDate, beijingMidnight, beijingTime, formatCount } from '../../shared/format.js';
 import { localError, useI18n } from '../../shared/i18n.js';
 import { Icon } from '../../shared/icons.js';
-import { CATEGORIES, DISMISS_REASONS, HitText, SEVERITIES, SEVERITY_KEYS, STATUSES, STATUS_KEYS, SeverityBadge, StatusBadge, categoryLabel, maskDigits, reasonLabel } from '../../shared/review.js';
+import { CATEGORIES, DISMISS_REASONS, HitText, SEVERITIES, SEVERITY_KEYS, STATUSES, STATUS_KEYS, SeverityBadge, StatusBadge, categoryLabel, isPiiNumber, maskDigits, reasonLabel } from '../../shared/review.js';
 import { GuardButton, useSession } from '../../shared/session.js';
 
 const PAGE = 50;
@@ -22,7 +22,22 @@ export type HitJump = { conversation: number; index: number; msgid: string };
 type Filters = { category: string; severity: string; status: string; branch: string; staff: string; from: string; to: string };
 const EMPTY: Filters = { category: '', severity: '', status: '', branch: '', staff: '', from: '', to: '' };
 
-export function HitsScreen({ active, onOpen, onCaseCreated }: { active: boolean; onOpen: (j: HitJump) => void; onCaseCreated: (id: number) => void }) {
+/** A filter handed in from elsewhere (a dashboard chart): `to` is exclusive, as hits.list takes it. */
+export type HitsPreset = { filter: HitFilter; nonce: number };
+
+function fromPreset(f: HitFilter): Filters {
+  return {
+    category: f.category ?? '',
+    severity: f.severity ?? '',
+    status: f.status ?? '',
+    branch: f.branch ?? '',
+    staff: f.staff ?? '',
+    from: f.from !== undefined ? beijingDate(f.from) : '',
+    to: f.to !== undefined ? beijingDate(f.to - 1) : '',
+  };
+}
+
+export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: boolean; onOpen: (j: HitJump) => void; onCaseCreated: (id: number) => void; preset?: HitsPreset | null }) {
   const { t, lang } = useI18n();
   const dir = useDirectory();
   const session = useSession();
@@ -45,6 +60,12 @@ export function HitsScreen({ active, onOpen, onCaseCreated }: { active: boolean;
   const [caseOpen, setCaseOpen] = useState(false);
   const [caseTitle, setCaseTitle] = useState('');
   const [working, setWorking] = useState(false);
+
+  useEffect(() => {
+    if (!preset) return;
+    setFilters(fromPreset(preset.filter));
+    setOffset(0);
+  }, [preset]);
 
   const set = (patch: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...patch }));
@@ -513,7 +534,7 @@ function HitItem({
           <button type="button" className="link-button small" onClick={() => void toggleHistory()} disabled={loading !== null} data-testid="hit-history">
             {history ? t('hits.hideHistory') : t('hits.history')}
           </button>
-          {hit.category === 'pii' && hit.start !== hit.end && (
+          {isPiiNumber(hit) && (
             <button
               type="button"
               className="link-button small"
