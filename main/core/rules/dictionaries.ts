@@ -4,6 +4,7 @@
  * cached by its version stamp, so a changed dictionary applies at the next call, no restart.
  */
 import fs from 'node:fs';
+import type { DictionaryInfo, DictVersion as VersionInfo } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
 import { Detector } from '../detect/engine.js';
 import { jiebaSegmenter } from '../detect/segment.js';
@@ -13,8 +14,7 @@ import type { Db } from '../store/index.js';
 
 export const BASELINE = '总行基线词库';
 
-export type DictionaryInfo = { id: number; name: string; scope: string; active: boolean; version: number; entries: number; author: string; updatedAt: number };
-export type VersionInfo = { version: number; author: string; createdAt: number; note: string; entries: number };
+
 
 /** Installs the bundled default dictionary as version 1 of the baseline, once. */
 export async function seedDefault(db: Db, defaultFile: string | undefined): Promise<void> {

@@ -3,6 +3,7 @@
  * rather than in one message's words. Each has parameters a compliance manager can change;
  * each returns candidate hits that the scan reconciles with what is stored.
  */
+import type { RuleSetting } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
 import type { Db } from '../store/index.js';
 
@@ -250,7 +251,7 @@ const complaintEscalation: RuleDef<Record<string, never>> = {
 
 export const BEHAVIOUR_RULES: RuleDef<any>[] = [recallAfterHit, redpacket, offHours, massSend, afterDisagree, customerFile, linkDomain, unanswered, complaintEscalation];
 
-export type RuleSetting = { rule: string; zh: string; en: string; enabled: boolean; params: Record<string, unknown> };
+
 
 export function ruleSettings(db: Db): RuleSetting[] {
   const stored = new Map((db.prepare('SELECT rule, enabled, params FROM rule_settings').all() as { rule: string; enabled: number; params: string }[]).map((r) => [r.rule, r]));

@@ -5,24 +5,11 @@
  * the scan that retired them, since reviews refer to them), so a rescan says what appeared and
  * what disappeared. Each batch is one transaction with the scan watermark.
  */
+import type { ScanChange, ScanResult } from '../../../preload/api.js';
 import type { Hit } from '../detect/types.js';
 import type { Db } from '../store/index.js';
 import { activeSet, detectorFor, seedDefault } from '../rules/dictionaries.js';
 import { ruleSettings, runBehaviour, Ctx } from './behaviour.js';
-
-export type ScanChange = { hit: number; msgid: string; rule: string; category: string; match: string };
-export type ScanResult = {
-  scanId: number;
-  scanned: number;
-  hits: number;
-  retired: number;
-  active: number;
-  byCategory: Record<string, number>;
-  appeared: ScanChange[];
-  disappeared: ScanChange[];
-  dictionaries: { name: string; version: number }[];
-  tookMs: number;
-};
 
 const BATCH = 20_000;
 const LIST_LIMIT = 200;

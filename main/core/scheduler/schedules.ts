@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cron from 'node-cron';
+import type { Schedule, ScheduleRun } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
 import { importExports } from '../import/importer.js';
 import { writeReport } from '../report/workbook.js';
@@ -15,8 +16,7 @@ import { indexPending } from '../search/indexer.js';
 import type { Store } from '../store/index.js';
 
 export type ScheduleKind = 'import' | 'scan' | 'report';
-export type Schedule = { id: number; name: string; kind: ScheduleKind; cron: string; params: Record<string, unknown>; enabled: boolean; createdBy: string; createdAt: number; lastRun: ScheduleRun | null };
-export type ScheduleRun = { id: number; scheduleId: number; startedAt: number; finishedAt: number | null; ok: boolean | null; summary: string; error: string };
+
 
 const DAY = 86_400_000;
 const BEIJING = 8 * 3600_000;
