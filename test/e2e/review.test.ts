@@ -324,6 +324,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.equal(await page.getByTestId('dict-apply').isDisabled(), true, 'nothing applied while rows have errors');
     assert.equal((await api<{ name: string }[]>(srv, 'dict.list')).some((d) => d.name === '分行补充词库'), false);
     await page.getByTestId('dict-skip-invalid').check();
+    await page.screenshot({ path: path.join(os.tmpdir(), 'review-dict-preview.png'), fullPage: true });
     await page.getByTestId('dict-apply').click();
     await page.getByTestId('dict-applied').waitFor();
     assert.ok((await api<{ name: string }[]>(srv, 'dict.list')).some((d) => d.name === '分行补充词库'));
@@ -338,6 +339,23 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     const toggle = page.locator('[data-testid="dict-row"][data-name="分行补充词库"] [data-testid="dict-active"]');
     await toggle.click();
     await page.waitForFunction(() => !(document.querySelector('[data-testid="dict-row"][data-name="分行补充词库"] [data-testid="dict-active"]') as HTMLInputElement | null)?.checked);
+    await page.screenshot({ path: path.join(os.tmpdir(), 'review-dict-list.png'), fullPage: true });
+    await page.getByTestId('dict-tab-rules').click();
+    await page.getByTestId('rule-row').first().waitFor();
+    await page.screenshot({ path: path.join(os.tmpdir(), 'review-dict-rules.png'), fullPage: true });
+    // a number and a list parameter (a new line can be typed), saved through rules.set
+    const recall = page.locator('[data-testid="rule-row"][data-rule="behaviour.recall_after_hit"]');
+    await recall.locator('[data-param="withinMinutes"]').fill('15');
+    await recall.getByTestId('rule-save').click();
+    const allow = page.locator('[data-testid="rule-row"][data-rule="behaviour.link_domain"] textarea[data-param="allow"]');
+    await allow.focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nexample-bank.cn');
+    await page.locator('[data-testid="rule-row"][data-rule="behaviour.link_domain"]').getByTestId('rule-save').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="rule-row"] [data-testid="rule-save"]:disabled').length === document.querySelectorAll('[data-testid="rule-row"]').length);
+    const rules = await api<{ rule: string; params: Record<string, unknown> }[]>(srv, 'rules.list');
+    assert.equal(rules.find((r) => r.rule === 'behaviour.recall_after_hit')?.params.withinMinutes, 15);
+    assert.ok((rules.find((r) => r.rule === 'behaviour.link_domain')?.params.allow as string[]).includes('example-bank.cn'));
     await page.getByTestId('nav-hits').click();
     await page.getByTestId('scan-full').click();
     await page.waitForFunction(() => /B001/.test(document.querySelector('[data-testid="scan-disappeared"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
@@ -355,6 +373,22 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('user-add').click();
     await page.locator('[data-testid="user-row"][data-user="audit01"]').waitFor();
     assert.equal(await page.locator('[data-testid="user-row"][data-user="audit01"]').getAttribute('data-role'), 'auditor');
+    // a second user, disabled again: two clicks, the state shows
+    await page.getByTestId('new-user').fill('temp01');
+    await page.getByTestId('new-role').selectOption('risk_officer');
+    await page.getByTestId('new-pass').fill('temp-pass-2026');
+    await page.getByTestId('new-pass2').fill('temp-pass-2026x');
+    await page.getByTestId('user-add').click();
+    assert.match(await page.getByTestId('error-alert').innerText(), /两次输入的密码不一致/);
+    await page.getByTestId('new-pass2').fill('temp-pass-2026');
+    await page.getByTestId('user-add').click();
+    const temp = page.locator('[data-testid="user-row"][data-user="temp01"]');
+    await temp.waitFor();
+    await temp.getByTestId('user-disable').click();
+    await temp.getByTestId('user-pending-ok').click();
+    await temp.getByTestId('user-enable').waitFor();
+    assert.match(await temp.innerText(), /已停用/);
+    assert.equal(await page.locator('[data-testid="user-row"][data-user="admin"]').getByTestId('user-disable').isDisabled(), true, 'not yourself');
     await page.screenshot({ path: path.join(SHOTS, 'users.png'), fullPage: true });
 
     await page.getByTestId('lock').click();
@@ -420,5 +454,22 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.screenshot({ path: path.join(os.tmpdir(), 'review-cases-en.png'), fullPage: true });
     await page.getByTestId('lang-zh').click();
     assert.deepEqual(problems, []);
+  });
+
+  test('my password: the auditor changes it and unlocks with the new one', async () => {
+    await page.getByTestId('nav-users').click();
+    await page.locator('#mine-pass').fill('auditor-new-2026');
+    await page.locator('#mine-pass2').fill('auditor-new-2026');
+    await page.locator('[data-testid="users-mine"] button[type="submit"]').click();
+    await page.getByTestId('password-changed').waitFor();
+    await page.getByTestId('lock').click();
+    await page.locator('#unlock-user').fill('audit01');
+    await page.locator('#unlock-pass').fill(AUDITOR_PASS);
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('error-alert').waitFor();
+    await page.locator('#unlock-pass').fill('auditor-new-2026');
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('store-user').waitFor();
+    assert.equal(await page.getByTestId('store-user').innerText(), 'audit01');
   });
 });

@@ -222,7 +222,7 @@ export function VerifyScreen() {
           }}
         >
           <div style={{ flex: 1, minWidth: 0 }}>
-            <PathField value={file} onChange={setFile} kind="files" placeholder="D:\\证据\\案件1.zip" testId="verify-file" onError={setError} />
+            <PathField value={file} onChange={setFile} kind="files" placeholder="D:\证据\案件1.zip" testId="verify-file" onError={setError} />
           </div>
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="verify-run">
             {busy ? t('common.working') : t('verify.run')}

@@ -426,8 +426,10 @@ function EntryTable({ entries }: { entries: DictEntry[] }) {
   );
 }
 
+const SEV: Record<string, [string, string]> = { high: ['高', 'high'], medium: ['中', 'medium'], low: ['低', 'low'] };
 function entryLine(e: DictEntry, lang: Lang): string {
-  return `${e.term}${e.termB ? ` … ${e.termB}` : ''} · ${categoryLabel(e.category, lang)} · ${e.severity}`;
+  const sev = SEV[e.severity] ? SEV[e.severity]![lang === 'zh' ? 0 : 1] : e.severity;
+  return `${e.term}${e.termB ? ` … ${e.termB}` : ''} · ${categoryLabel(e.category, lang)} · ${sev}${e.note ? ` · ${e.note}` : ''}`;
 }
 const FIELDS: (keyof DictEntry)[] = ['term', 'termB', 'category', 'severity', 'match', 'window', 'exclusions', 'negatable', 'side', 'boundary', 'enabled', 'note'];
 const show = (v: unknown) => (v === undefined ? '—' : Array.isArray(v) ? v.join('、') : String(v));
@@ -556,7 +558,7 @@ function ImportExport({ dicts, onChanged, onError }: { dicts: DictionaryInfo[] |
         <div className="form">
           <div className="field">
             <label htmlFor="dict-file">{t('dict.file')}</label>
-            <PathField id="dict-file" value={file} onChange={(v) => { setFile(v); setPreview(null); }} kind="files" placeholder="D:\\词库\\分行补充词库.xlsx" testId="dict-file" onError={onError} />
+            <PathField id="dict-file" value={file} onChange={(v) => { setFile(v); setPreview(null); }} kind="files" placeholder="D:\词库\分行补充词库.xlsx" testId="dict-file" onError={onError} />
             <p className="hint">{t('dict.fileHint')}</p>
           </div>
           <div className="field-pair">
@@ -640,7 +642,7 @@ function ImportExport({ dicts, onChanged, onError }: { dicts: DictionaryInfo[] |
           </div>
           <div className="field">
             <label htmlFor="dict-out">{t('dict.out')}</label>
-            <PathField id="dict-out" value={out} onChange={setOut} kind="saveFile" placeholder="D:\\词库\\导出.xlsx" testId="dict-out" onError={onError} />
+            <PathField id="dict-out" value={out} onChange={setOut} kind="saveFile" placeholder="D:\词库\导出.xlsx" testId="dict-out" onError={onError} />
             <p className="hint">{t('dict.outHint')}</p>
           </div>
           <div className="form-actions">
@@ -785,12 +787,15 @@ function RuleRow({ rule, onSaved, onError }: { rule: RuleSetting; onSaved: (r: R
   const [enabled, setEnabled] = useState(rule.enabled);
   const [params, setParams] = useState<Record<string, unknown>>(rule.params);
   const [saved, setSaved] = useState(false);
+  // list parameters are edited as text (one per line) and parsed as typed, so a new line can be started
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
   const dirty = enabled !== rule.enabled || JSON.stringify(params) !== JSON.stringify(rule.params);
   async function save() {
     try {
       const r = await call('rules.set', { rule: rule.rule, enabled, params });
       onSaved(r);
       setParams(r.params);
+      setDrafts({});
       setSaved(true);
     } catch (e) {
       onError(errorOf(e));
@@ -828,9 +833,21 @@ function RuleRow({ rule, onSaved, onError }: { rule: RuleSetting; onSaved: (r: R
                   ) : typeof v === 'boolean' ? (
                     <input type="checkbox" checked={v} disabled={!!reason} onChange={(e) => set(k, e.target.checked)} data-param={k} />
                   ) : Array.isArray(v) ? (
-                    <textarea className="input" rows={2} value={(v as string[]).join('\n')} disabled={!!reason} onChange={(e) => set(k, e.target.value.split(/[\n,，、]/).map((x) => x.trim()).filter(Boolean))} data-param={k} title={t('dict.listHint')} />
+                    <textarea
+                      className="input"
+                      rows={4}
+                      value={drafts[k] ?? (v as string[]).join('\n')}
+                      disabled={!!reason}
+                      onChange={(e) => {
+                        const text = e.target.value;
+                        setDrafts((d) => ({ ...d, [k]: text }));
+                        set(k, text.split(/[\n,，、]/).map((x) => x.trim()).filter(Boolean));
+                      }}
+                      data-param={k}
+                      title={t('dict.listHint')}
+                    />
                   ) : (
-                    <input className="input" value={String(v)} disabled={!!reason} onChange={(e) => set(k, e.target.value)} data-param={k} />
+                    <input className={`input ${String(v).length > 12 ? 'input-wide' : ''}`} value={String(v)} disabled={!!reason} onChange={(e) => set(k, e.target.value)} data-param={k} />
                   )}
                 </label>
               );

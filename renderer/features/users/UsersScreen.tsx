@@ -53,7 +53,7 @@ export function UsersScreen({ active }: { active: boolean }) {
     e.preventDefault();
     if (!user.trim()) return setError(localError('users.errName'));
     if (p1.length < MIN_PASSWORD) return setError(localError('users.errShort'));
-    if (p1 !== p2) return setError(localError('first.errMismatch'));
+    if (p1 !== p2) return setError(localError('users.errMismatch'));
     setBusy(true);
     setError(null);
     try {
@@ -85,7 +85,7 @@ export function UsersScreen({ active }: { active: boolean }) {
   async function changeMine(e: FormEvent) {
     e.preventDefault();
     if (mine1.length < MIN_PASSWORD) return setError(localError('users.errShort'));
-    if (mine1 !== mine2) return setError(localError('first.errMismatch'));
+    if (mine1 !== mine2) return setError(localError('users.errMismatch'));
     setError(null);
     try {
       await call('users.changePassword', { password: mine1 });
