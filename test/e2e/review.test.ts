@@ -333,9 +333,29 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('scan-full').click();
     await page.getByTestId('scan-appeared').waitFor({ timeout: 60_000 });
     assert.match(await page.getByTestId('scan-appeared').innerText(), /B001[\s\S]*大额存单/);
-    // switch the dictionary off: they disappear on the next scan
+    // a second version: the preview and the versions tab show what changed
+    const file2 = path.join(dataDir, '分行补充词库-v2.csv');
+    fs.writeFileSync(file2, '\uFEFF编号,词条,类别,级别,依据\nB001,大额存单,飞单私售,中,测试词条（调高）\nB004,私下转账,私人账户收款,高,\n');
     await page.getByTestId('nav-dictionary').click();
+    await page.getByTestId('dict-file').fill(file2);
+    await page.getByTestId('dict-preview').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="dict-preview-result"] [data-testid="diff-changed"]')?.getAttribute('data-value') === '1');
+    assert.equal(await page.locator('[data-testid="dict-preview-result"] [data-testid="diff-added"]').getAttribute('data-value'), '1');
+    assert.equal(await page.getByTestId('dict-preview-errors').count(), 0);
+    await page.getByTestId('dict-apply').click();
+    await page.getByTestId('dict-applied').waitFor();
     await page.getByTestId('dict-tab-dicts').click();
+    await page.locator('[data-testid="dict-row"][data-name="分行补充词库"] .link-button').click();
+    await page.getByTestId('diff-from').selectOption('1');
+    await page.getByTestId('diff-to').selectOption('2');
+    await page.getByTestId('diff-show').click();
+    await page.locator('[data-testid="dict-versions"] [data-testid="dict-diff"]').waitFor();
+    const diffText = await page.locator('[data-testid="dict-versions"] [data-testid="dict-diff"]').innerText();
+    assert.match(diffText, /B004[\s\S]*私下转账/);
+    assert.match(diffText, /风险等级[\s\S]*低[\s\S]*→[\s\S]*中/);
+    assert.equal(await page.locator('[data-testid="dict-versions"] [data-testid="diff-changed"]').getAttribute('data-value'), '1');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'review-dict-diff.png'), fullPage: true });
+    // switch the dictionary off: they disappear on the next scan
     const toggle = page.locator('[data-testid="dict-row"][data-name="分行补充词库"] [data-testid="dict-active"]');
     await toggle.click();
     await page.waitForFunction(() => !(document.querySelector('[data-testid="dict-row"][data-name="分行补充词库"] [data-testid="dict-active"]') as HTMLInputElement | null)?.checked);

@@ -407,7 +407,7 @@ function EntryTable({ entries }: { entries: DictEntry[] }) {
         {entries.map((e) => (
           <tr key={e.id} data-testid="dict-entry" className={e.enabled === false ? 'muted' : ''}>
             <td className="mono small">{e.id}</td>
-            <td>
+            <td className="term-cell">
               {e.term}
               {e.termB ? ` … ${e.termB}` : ''}
               {e.window ? <span className="muted small">（≤{e.window}）</span> : null}
@@ -432,7 +432,27 @@ function entryLine(e: DictEntry, lang: Lang): string {
   return `${e.term}${e.termB ? ` … ${e.termB}` : ''} · ${categoryLabel(e.category, lang)} · ${sev}${e.note ? ` · ${e.note}` : ''}`;
 }
 const FIELDS: (keyof DictEntry)[] = ['term', 'termB', 'category', 'severity', 'match', 'window', 'exclusions', 'negatable', 'side', 'boundary', 'enabled', 'note'];
-const show = (v: unknown) => (v === undefined ? '—' : Array.isArray(v) ? v.join('、') : String(v));
+const FIELD_LABEL: Record<string, [string, string]> = {
+  term: ['词条', 'term'],
+  termB: ['邻近词', 'second term'],
+  category: ['类别', 'category'],
+  severity: ['风险等级', 'severity'],
+  match: ['匹配方式', 'match'],
+  window: ['距离', 'window'],
+  exclusions: ['排除语境', 'exclusions'],
+  negatable: ['否定排除', 'negatable'],
+  side: ['适用方', 'side'],
+  boundary: ['分词边界', 'word boundary'],
+  enabled: ['启用', 'enabled'],
+  note: ['说明', 'note'],
+};
+function showValue(f: keyof DictEntry, v: unknown, lang: Lang): string {
+  if (v === undefined || v === '') return '—';
+  if (f === 'severity' && typeof v === 'string' && SEV[v]) return SEV[v]![lang === 'zh' ? 0 : 1];
+  if (f === 'category' && typeof v === 'string') return categoryLabel(v, lang);
+  if (typeof v === 'boolean') return lang === 'zh' ? (v ? '是' : '否') : v ? 'yes' : 'no';
+  return Array.isArray(v) ? v.join('、') : String(v);
+}
 
 function DiffView({ diff }: { diff: DictDiff }) {
   const { t, lang } = useI18n();
@@ -486,7 +506,9 @@ function DiffView({ diff }: { diff: DictDiff }) {
                   <td>
                     {FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])).map((f) => (
                       <div key={f} className="diff-field">
-                        <code>{f}</code>: <del>{show(before[f])}</del> → <ins>{show(after[f])}</ins>
+                        <span className="muted">{FIELD_LABEL[f] ? FIELD_LABEL[f]![lang === 'zh' ? 0 : 1] : f}</span>
+                        {lang === 'zh' ? '：' : ': '}
+                        <del>{showValue(f, before[f], lang)}</del> → <ins>{showValue(f, after[f], lang)}</ins>
                       </div>
                     ))}
                   </td>
