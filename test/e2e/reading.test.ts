@@ -716,7 +716,19 @@ describe('large archive: virtual lists stay fast', { timeout: 300_000 }, () => {
     await page.getByTestId('viewer-scroll').evaluate((el) => {
       el.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true })); // grabbing the scrollbar
       el.scrollTop = el.scrollHeight / 2;
+      el.dispatchEvent(new Event('scroll'));
     });
+    // the window around the middle arrives asynchronously: wait for it (bounded), then measure
+    await page
+      .waitForFunction(
+        (n) => [...document.querySelectorAll('[data-testid="viewer-scroll"] [data-testid="msg"]')].some((e) => {
+          const i = Number(e.getAttribute('data-index'));
+          return i > n * 0.3 && i < n * 0.7;
+        }),
+        N_MSG,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     await settle(page);
     const midMs = Date.now() - t1;
     const mid = await page.$$eval('[data-testid="viewer-scroll"] [data-testid="msg"]', (els) => els.map((e) => Number(e.getAttribute('data-index'))));
