@@ -312,7 +312,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
 
   test('dictionary import: row errors and the diff before applying; a rescan shows what appeared and disappeared', async () => {
     const file = path.join(dataDir, '分行补充词库.csv');
-    fs.writeFileSync(file, '\uFEFF编号,词条,类别,级别,依据\nB001,大额存单,飞单私售,低,测试词条\nB002,,承诺保本保收益,高,\nB003,测试,承诺保本保收益,极高,\n');
+    fs.writeFileSync(file, '\uFEFF编号,词条,类别,级别,依据\nB001,大额存单,飞单私售,低,测试词条\nB002,,承诺保本保收益,高,\nB003,测试,承诺保本保收益,极高,\nB005,王总,投诉与监管,低,过宽的词条\n');
     await page.getByTestId('nav-dictionary').click();
     await page.getByTestId('dict-tab-import').click();
     await page.getByTestId('dict-file').fill(file);
@@ -320,7 +320,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('dict-preview').click();
     await page.getByTestId('dict-preview-result').waitFor();
     assert.equal(await page.getByTestId('dict-preview-errors').getAttribute('data-value'), '2');
-    assert.equal(await page.locator('[data-testid="dict-preview-result"] [data-testid="diff-added"]').getAttribute('data-value'), '1');
+    assert.equal(await page.locator('[data-testid="dict-preview-result"] [data-testid="diff-added"]').getAttribute('data-value'), '2');
     assert.equal(await page.getByTestId('dict-apply').isDisabled(), true, 'nothing applied while rows have errors');
     assert.equal((await api<{ name: string }[]>(srv, 'dict.list')).some((d) => d.name === '分行补充词库'), false);
     await page.getByTestId('dict-skip-invalid').check();
@@ -333,14 +333,32 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('scan-full').click();
     await page.getByTestId('scan-appeared').waitFor({ timeout: 60_000 });
     assert.match(await page.getByTestId('scan-appeared').innerText(), /B001[\s\S]*大额存单/);
+    // the too-broad entry: three false alarms dismissed make exclusion proposals
+    await page.getByTestId('hits-category').selectOption('complaint');
+    await page.getByTestId('hits-status-filter').selectOption('new');
+    await page.locator('[data-testid="hit-row"][data-rule="B005"]').nth(2).waitFor();
+    for (let i = 0; i < 3; i++) await page.locator('[data-testid="hit-row"][data-rule="B005"]').nth(i).getByTestId('hit-check').check();
+    await page.getByTestId('triage-dismiss').click();
+    await page.getByTestId('dismiss-reason').selectOption('误报：词条过宽');
+    await page.getByTestId('dismiss-submit').click();
+    await page.getByTestId('triage-proposals').waitFor();
+    assert.match(await page.getByTestId('triage-proposals').innerText(), /B005[\s\S]*王总/);
+    await page.getByTestId('nav-dictionary').click();
+    await page.getByTestId('dict-tab-proposals').click();
+    await page.getByTestId('proposal-row').first().waitFor();
+    const proposal = page.locator('[data-testid="proposal-row"]').first();
+    await proposal.getByTestId('proposal-accept').click();
+    await page.waitForFunction(() => /已采纳/.test(document.querySelector('[data-testid="proposal-row"]')?.textContent ?? ''));
+    await page.screenshot({ path: path.join(os.tmpdir(), 'review-dict-proposals.png'), fullPage: true });
+    await page.getByTestId('dict-tab-import').click();
     // a second version: the preview and the versions tab show what changed
     const file2 = path.join(dataDir, '分行补充词库-v2.csv');
     fs.writeFileSync(file2, '\uFEFF编号,词条,类别,级别,依据\nB001,大额存单,飞单私售,中,测试词条（调高）\nB004,私下转账,私人账户收款,高,\n');
-    await page.getByTestId('nav-dictionary').click();
     await page.getByTestId('dict-file').fill(file2);
     await page.getByTestId('dict-preview').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="dict-preview-result"] [data-testid="diff-changed"]')?.getAttribute('data-value') === '1');
     assert.equal(await page.locator('[data-testid="dict-preview-result"] [data-testid="diff-added"]').getAttribute('data-value'), '1');
+    assert.equal(await page.locator('[data-testid="dict-preview-result"] [data-testid="diff-removed"]').getAttribute('data-value'), '1');
     assert.equal(await page.getByTestId('dict-preview-errors').count(), 0);
     await page.getByTestId('dict-apply').click();
     await page.getByTestId('dict-applied').waitFor();

@@ -55,9 +55,14 @@ export function DictionaryScreen({ active }: { active: boolean }) {
         ))}
       </div>
       <ErrorAlert error={error} onClose={() => setError(null)} />
-      {tab === 'test' && <TestBox active={active} version={reload} />}
+      {/* the test box and the import form keep what was typed when another tab is looked at */}
+      <div hidden={tab !== 'test'}>
+        <TestBox active={active && tab === 'test'} version={reload} />
+      </div>
       {tab === 'dicts' && <Dictionaries dicts={dicts} onChanged={() => setReload((n) => n + 1)} onError={setError} />}
-      {tab === 'import' && <ImportExport dicts={dicts} onChanged={() => setReload((n) => n + 1)} onError={setError} />}
+      <div hidden={tab !== 'import'}>
+        <ImportExport dicts={dicts} onChanged={() => setReload((n) => n + 1)} onError={setError} />
+      </div>
       {tab === 'proposals' && <Proposals onError={setError} />}
       {tab === 'rules' && <Rules onError={setError} />}
     </div>
@@ -733,10 +738,10 @@ function Proposals({ onError }: { onError: (e: ApiError) => void }) {
                 <td>
                   {p.status === 'open' && (
                     <span className="button-row">
-                      <GuardButton method="review.proposalDecide" className="btn btn-small" onClick={() => void decide(p.id, true)}>
+                      <GuardButton method="review.proposalDecide" className="btn btn-small" onClick={() => void decide(p.id, true)} data-testid="proposal-accept">
                         {t('dict.accept')}
                       </GuardButton>
-                      <GuardButton method="review.proposalDecide" className="btn btn-small" onClick={() => void decide(p.id, false)}>
+                      <GuardButton method="review.proposalDecide" className="btn btn-small" onClick={() => void decide(p.id, false)} data-testid="proposal-reject">
                         {t('dict.reject')}
                       </GuardButton>
                     </span>

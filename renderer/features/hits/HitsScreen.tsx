@@ -507,7 +507,7 @@ function HitItem({
   const sender = hit.from;
   const detail = partyDetail(sender);
   return (
-    <li className={`hit-row ${checked ? 'selected' : ''}`} data-testid="hit-row" data-hit={hit.id} data-category={hit.category} data-status={hit.status}>
+    <li className={`hit-row ${checked ? 'selected' : ''}`} data-testid="hit-row" data-hit={hit.id} data-category={hit.category} data-rule={hit.rule} data-status={hit.status}>
       <input type="checkbox" checked={checked} onChange={onToggle} aria-label={t('hits.selectOne')} data-testid="hit-check" />
       <div className="hit-main">
         <div className="hit-meta">
