@@ -23,6 +23,7 @@ import { useDirectory } from '../shared/directory.js';
 import { useI18n } from '../shared/i18n.js';
 import { Icon, type IconName } from '../shared/icons.js';
 import type { MessageKey } from '../shared/messages.js';
+import { ROLE_KEYS, useSession } from '../shared/session.js';
 import { useIdleLock } from './useIdleLock.js';
 
 export type Screen = 'import' | 'overview' | 'conversations' | 'search' | 'people' | 'hits' | 'dictionary' | 'cases' | 'users' | 'audit' | 'verify' | 'settings';
@@ -63,6 +64,7 @@ export function Workspace({
 }) {
   const { t } = useI18n();
   const dir = useDirectory();
+  const session = useSession();
   const [screen, setScreenState] = useState<Screen>(initial);
   const [visited, setVisited] = useState<Set<Screen>>(() => new Set([initial]));
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -131,6 +133,12 @@ export function Workspace({
           </button>
         ))}
         <div className="sidenav-foot small">
+          {session.who && (
+            <div className="sidenav-role" data-testid="nav-role" data-role={session.who.role}>
+              {t(ROLE_KEYS[session.who.role])}
+              {session.who.branch ? ` · ${session.who.branch}` : ''}
+            </div>
+          )}
           {settings && settings.idleLockMinutes > 0 ? t('idle.footer', { n: settings.idleLockMinutes }) : settings ? t('idle.footerOff') : ''}
         </div>
       </nav>

@@ -243,6 +243,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('case-investigate').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="case-view"]')?.getAttribute('data-status') === 'investigating');
     await page.getByTestId('case-assignee').fill('risk01');
+    await page.getByTestId('case-due').fill('2026-03-31');
     await page.getByTestId('case-note').fill('已约谈客户经理');
     await page.getByTestId('case-save').click();
     await page.waitForFunction(() => /已约谈客户经理/.test(document.querySelector('[data-testid="case-timeline"]')?.textContent ?? ''));
@@ -257,6 +258,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.equal(detail.status, 'closed');
     assert.equal(detail.conclusion, 'violation_confirmed');
     assert.equal(detail.assignee, 'risk01');
+    assert.equal(detail.dueAt, Date.UTC(2026, 2, 31) - 8 * 3600_000, 'the due day is midnight in Beijing');
     // the evidence pack
     await page.getByTestId('evidence-out').fill(packPath);
     await page.getByTestId('evidence-create').click();
@@ -354,6 +356,12 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     // a second version: the preview and the versions tab show what changed
     const file2 = path.join(dataDir, '分行补充词库-v2.csv');
     fs.writeFileSync(file2, '\uFEFF编号,词条,类别,级别,依据\nB001,大额存单,飞单私售,中,测试词条（调高）\nB004,私下转账,私人账户收款,高,\n');
+    // export what is active now
+    const exportTo = path.join(dataDir, 'active-export.xlsx');
+    await page.getByTestId('dict-out').fill(exportTo);
+    await page.getByTestId('dict-export-run').click();
+    await page.getByTestId('dict-exported').waitFor();
+    assert.ok(fs.existsSync(exportTo));
     await page.getByTestId('dict-file').fill(file2);
     await page.getByTestId('dict-preview').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="dict-preview-result"] [data-testid="diff-changed"]')?.getAttribute('data-value') === '1');
@@ -436,6 +444,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('unlock-submit').click();
     await page.getByTestId('store-user').waitFor();
     assert.equal(await page.getByTestId('store-user').innerText(), 'audit01');
+    assert.equal(await page.getByTestId('nav-role').innerText(), '审计');
     await page.getByTestId('nav-hits').click();
     await page.getByTestId('hit-row').first().waitFor();
     await page.locator('[data-testid="hit-row"]').first().getByTestId('hit-check').check();
