@@ -4,6 +4,7 @@
  */
 import type { HitRow } from '../../preload/api.js';
 import type { Lang } from './i18n.js';
+import { useDirectory } from './directory.js';
 import { useI18n } from './i18n.js';
 import type { MessageKey } from './messages.js';
 
@@ -83,12 +84,18 @@ export function maskDigits(text: string): string {
  */
 export function HitText({ hit, revealed }: { hit: HitRow; revealed?: string | null }) {
   const { t } = useI18n();
+  const dir = useDirectory();
   const behaviour = hit.start === hit.end;
   if (behaviour) {
+    // behaviour descriptions name people by id: show the name where the roster or contact list has one
+    const desc = hit.match.replace(/\b(w[mob][A-Za-z0-9_-]{8,}|[a-z][a-z0-9_.]{2,31})\b/g, (id) => {
+      const name = dir.nameOf(id);
+      return name !== id ? name : id;
+    });
     return (
       <div className="hit-text" data-testid="hit-text">
-        <span className="behaviour-desc" data-testid="hit-behaviour">
-          {hit.match}
+        <span className="behaviour-desc" data-testid="hit-behaviour" title={hit.match}>
+          {desc}
         </span>
         {hit.text && <span className="hit-text-body muted"> · {maskDigits(hit.text)}</span>}
       </div>

@@ -150,6 +150,9 @@ describe('review through the UI', { timeout: 300_000 }, () => {
         assert.ok(!r.text.includes(h.match), 'the full number is not on screen');
       } else assert.equal(r.mark, h.text.slice(h.start, h.end), `hit ${h.id} marks its match`);
     }
+    // behaviour descriptions name people, not ids
+    const behaviourTexts = await page.getByTestId('hit-behaviour').allInnerTexts();
+    for (const b of behaviourTexts) assert.doesNotMatch(b, /wmErxt/, `an external id in a description: ${b}`);
     // context around the first hit
     const first = rows[0]!;
     await row(page, first.id).getByTestId('hit-context').click();
