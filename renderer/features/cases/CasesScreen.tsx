@@ -92,13 +92,13 @@ export function CasesScreen({ active, focus }: { active: boolean; focus: { id: n
             </ul>
           )}
         </section>
-        {current !== null ? <CaseView key={current} id={current} onChanged={() => setReload((n) => n + 1)} onError={setError} /> : <div />}
+        {current !== null ? <CaseView key={`${current}:${focus?.id === current ? focus.nonce : 0}`} id={current} active={active} onChanged={() => setReload((n) => n + 1)} onError={setError} /> : <div />}
       </div>
     </div>
   );
 }
 
-function CaseView({ id, onChanged, onError }: { id: number; onChanged: () => void; onError: (e: ApiError) => void }) {
+function CaseView({ id, active, onChanged, onError }: { id: number; active: boolean; onChanged: () => void; onError: (e: ApiError) => void }) {
   const { t, lang } = useI18n();
   const [c, setC] = useState<CaseDetail | null>(null);
   const [reload, setReload] = useState(0);
@@ -112,6 +112,7 @@ function CaseView({ id, onChanged, onError }: { id: number; onChanged: () => voi
   const [pack, setPack] = useState<Out<'evidence.create'> | null>(null);
 
   useEffect(() => {
+    if (!active) return;
     let stale = false;
     call('cases.get', { id })
       .then((r) => {
@@ -125,7 +126,7 @@ function CaseView({ id, onChanged, onError }: { id: number; onChanged: () => voi
     return () => {
       stale = true;
     };
-  }, [id, reload, onError]);
+  }, [id, reload, onError, active]);
 
   async function update(patch: Omit<In<'cases.update'>, 'id'>) {
     setBusy(true);

@@ -5,7 +5,7 @@
  * (review.triage), a hit's history (review.history) and a case from the selection (cases.create).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiError, HitFilter, HitRow, In, Proposal, Review, ScanResult, TriageStatus, ViewMessage } from '../../../preload/api.js';
+import type { ApiError, CaseRow, HitFilter, HitRow, In, Proposal, Review, ScanResult, TriageStatus, ViewMessage } from '../../../preload/api.js';
 import { api, call, errorOf } from '../../platform/client.js';
 import { BranchSelect } from '../../shared/branches.js';
 import { ErrorAlert, ProgressBar } from '../../shared/components.js';
@@ -59,6 +59,8 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
   const [triaged, setTriaged] = useState<{ n: number; status: TriageStatus; proposals: Proposal[] } | null>(null);
   const [caseOpen, setCaseOpen] = useState(false);
   const [caseTitle, setCaseTitle] = useState('');
+  const [openCases, setOpenCases] = useState<CaseRow[]>([]);
+  const [existing, setExisting] = useState('');
   const [working, setWorking] = useState(false);
 
   useEffect(() => {
@@ -141,6 +143,31 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
       setReason('');
       setNote('');
       setReload((n) => n + 1);
+    } catch (e) {
+      setError(errorOf(e));
+    } finally {
+      setWorking(false);
+    }
+  }
+
+  useEffect(() => {
+    if (!caseOpen) return;
+    call('cases.list', {})
+      .then((r) => setOpenCases(r.filter((c) => c.status !== 'closed')))
+      .catch(() => setOpenCases([]));
+  }, [caseOpen]);
+
+  async function addToCase() {
+    const id = Number(existing);
+    if (!id) return setError(localError('hits.errChooseCase'));
+    setWorking(true);
+    setError(null);
+    try {
+      await call('cases.update', { id, addHits: [...selected] });
+      setCaseOpen(false);
+      setExisting('');
+      setSelected(new Set());
+      onCaseCreated(id);
     } catch (e) {
       setError(errorOf(e));
     } finally {
@@ -372,6 +399,20 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
             <button type="button" className="btn btn-primary btn-small" disabled={working} onClick={() => void createCase()} data-testid="case-create-submit">
               {t('hits.makeCaseN', { n: fmt(selected.size) })}
             </button>
+            {openCases.length > 0 && (
+              <>
+                <span className="muted small">{t('hits.orAddTo')}</span>
+                <select className="input select" value={existing} onChange={(e) => setExisting(e.target.value)} data-testid="case-existing" style={{ width: 'auto', maxWidth: 280 }}>
+                  <option value="">{t('hits.chooseCase')}</option>
+                  {openCases.map((c) => (
+                    <option key={c.id} value={c.id}>{`#${c.id} ${c.title}`}</option>
+                  ))}
+                </select>
+                <GuardButton method="cases.update" className="btn btn-small" disabled={working || !existing} onClick={() => void addToCase()} data-testid="case-add-submit">
+                  {t('hits.addToCase')}
+                </GuardButton>
+              </>
+            )}
             <button type="button" className="btn btn-small" onClick={() => setCaseOpen(false)}>
               {t('common.cancel')}
             </button>
@@ -511,6 +552,9 @@ function HitItem({
       <input type="checkbox" checked={checked} onChange={onToggle} aria-label={t('hits.selectOne')} data-testid="hit-check" />
       <div className="hit-main">
         <div className="hit-meta">
+          <span className="mono" title={t('hits.number')}>
+            #{hit.id}
+          </span>
           <SeverityBadge severity={hit.severity} />
           <span className={`cat cat-${hit.category}`}>{categoryLabel(hit.category, lang)}</span>
           <StatusBadge status={hit.status} />
