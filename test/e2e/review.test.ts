@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { unzipSync, zipSync } from 'fflate';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AuditRow, CaseDetail, HitRow, Result } from '../../preload/api.js';
 import { startTestServer, type TestServer } from '../../main/testServer/index.js';
@@ -289,15 +290,20 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('verify-result').waitFor();
     assert.equal(await page.getByTestId('verify-result').getAttribute('data-valid'), 'true');
     assert.equal(await page.getByTestId('verify-fingerprint').innerText(), fingerprint);
-    // a tampered copy lists its problems
+    // a copy with one file changed and one added: each named, in red
     const bad = path.join(dataDir, 'tampered.zip');
-    const bytes = fs.readFileSync(packPath);
-    const at = Math.floor(bytes.length / 3);
-    bytes[at] = bytes[at]! ^ 0xff;
-    fs.writeFileSync(bad, bytes);
+    const files = unzipSync(new Uint8Array(fs.readFileSync(packPath)));
+    const victim = Object.keys(files).find((n) => n !== 'manifest.json' && n !== 'manifest.sig' && !n.endsWith('/') && !n.endsWith('.pem'))!;
+    files[victim] = new TextEncoder().encode('edited');
+    files['extra.txt'] = new TextEncoder().encode('added later');
+    fs.writeFileSync(bad, zipSync(files));
     await page.getByTestId('verify-file').fill(bad);
     await page.getByTestId('verify-run').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="verify-result"]')?.getAttribute('data-valid') === 'false' || !!document.querySelector('[data-testid="error-alert"]'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="verify-result"]')?.getAttribute('data-valid') === 'false');
+    const listed = await page.getByTestId('verify-problems').innerText();
+    assert.ok(listed.includes(victim), `the changed file is named: ${listed}`);
+    assert.ok(listed.includes('extra.txt'), 'the added file is named');
+    assert.equal(await page.locator('[data-testid="verify-problems"]').evaluate((e) => getComputedStyle(e).color), 'rgb(179, 38, 30)');
   });
 
   test('dictionary: the test box highlights as you type', async () => {
