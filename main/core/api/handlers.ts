@@ -151,10 +151,12 @@ const viewerSlice = {
   },
   'conversations.locate': (i: In<'conversations.locate'>, s: Session) => locateMessage(s.requireStore().db, i.msgid),
   'media.get': (i: In<'media.get'>, s: Session) => {
+    requireMediaInScope(s, i.sha256);
     const m = getMedia(s.requireStore().db, i.sha256);
     return { sha256: m.sha256, mime: m.mime, size: m.size, name: m.name, base64: m.bytes.toString('base64') };
   },
   'media.audio': async (i: In<'media.audio'>, s: Session) => {
+    requireMediaInScope(s, i.sha256);
     const m = getMedia(s.requireStore().db, i.sha256);
     const a = await decodeVoice(m.bytes);
     return { sha256: m.sha256, codec: a.codec, sampleRate: a.sampleRate, durationMs: a.durationMs, wavBase64: a.wav.toString('base64') };
@@ -277,6 +279,13 @@ function scopedConversations(s: Session): Set<number> | null {
 function requireConversationInScope(s: Session, conversation: number): void {
   const scope = scopedConversations(s);
   if (scope && !scope.has(conversation)) throw new CoreError('forbidden', `该会话不在您的范围（${s.actor!.branch}）内`, `That conversation is outside your scope (${s.actor!.branch})`);
+}
+/** A scoped user sees media only of messages in their branch's conversations. */
+function requireMediaInScope(s: Session, sha256: string): void {
+  const scope = scopedConversations(s);
+  if (!scope) return;
+  const convs = s.requireStore().db.prepare('SELECT DISTINCT m.conversation_id FROM message_media x JOIN messages m ON m.id = x.message_id WHERE x.sha256 = ?').pluck().all(sha256) as (number | null)[];
+  if (!convs.some((c) => c !== null && scope.has(c))) throw new CoreError('forbidden', `该媒体文件不在您的范围（${s.actor!.branch}）内`, `That media is outside your scope (${s.actor!.branch})`);
 }
 function maskHit(h: HitRow): HitRow {
   if (h.category !== 'pii') return h;
