@@ -235,6 +235,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="hits-total"]')?.getAttribute('data-value')) === n, all.total);
     for (const h of picks) await row(page, h.id).getByTestId('hit-check').check();
     await page.getByTestId('case-from-hits').click();
+    assert.match(await page.getByTestId('case-title').inputValue(), /承诺保本保收益（2 条命中）/, 'a title is suggested');
     await page.getByTestId('case-title').fill('河西支行 承诺保本 线索');
     await page.getByTestId('case-create-submit').click();
     await page.getByTestId('cases-screen').waitFor();
@@ -273,6 +274,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.equal(detail.assignee, 'risk01');
     assert.equal(detail.dueAt, Date.UTC(2026, 2, 31) - 8 * 3600_000, 'the due day is midnight in Beijing');
     // the evidence pack
+    assert.match(await page.getByTestId('evidence-out').inputValue(), new RegExp(`案件${caseId}-证据包-\\d{4}-\\d{2}-\\d{2}\\.zip$`), 'a pack path is suggested');
     await page.getByTestId('evidence-out').fill(packPath);
     await page.getByTestId('evidence-create').click();
     await page.getByTestId('evidence-result').waitFor({ timeout: 60_000 });

@@ -111,6 +111,20 @@ function CaseView({ id, active, onChanged, onError }: { id: number; active: bool
   const [out, setOut] = useState('');
   const [pack, setPack] = useState<Out<'evidence.create'> | null>(null);
 
+  // a suggested pack path beside the store: 案件3-证据包-2026-03-10.zip
+  useEffect(() => {
+    call('app.info', {})
+      .then((i) => {
+        const db = i.open?.dbPath;
+        if (!db) return;
+        const cut = Math.max(db.lastIndexOf('/'), db.lastIndexOf('\\'));
+        const sep = db.includes('\\') && !db.includes('/') ? '\\' : '/';
+        const folder = cut > 0 ? db.slice(0, cut) : '.';
+        setOut((o) => o || `${folder}${sep}案件${id}-证据包-${beijingDate(Date.now())}.zip`);
+      })
+      .catch(() => {});
+  }, [id]);
+
   useEffect(() => {
     if (!active) return;
     let stale = false;

@@ -17,6 +17,7 @@ import { CATEGORIES, DISMISS_REASONS, HitText, SEVERITIES, SEVERITY_KEYS, STATUS
 import { GuardButton, useSession } from '../../shared/session.js';
 
 const PAGE = 50;
+const REVEAL_MS = 30_000;
 export type HitJump = { conversation: number; index: number; msgid: string };
 
 type Filters = { category: string; severity: string; status: string; branch: string; staff: string; from: string; to: string };
@@ -343,7 +344,10 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
           <GuardButton method="review.triage" className="btn btn-small" disabled={none || working} title={noneTip} onClick={() => void triage('escalated')} data-testid="triage-escalate">
             {t('hits.escalate')}
           </GuardButton>
-          <GuardButton method="cases.create" className="btn btn-small" disabled={none || working} title={noneTip} onClick={() => setCaseOpen((o) => !o)} data-testid="case-from-hits">
+          <GuardButton method="cases.create" className="btn btn-small" disabled={none || working} title={noneTip} onClick={() => {
+              if (!caseOpen && !caseTitle.trim()) setCaseTitle(suggestTitle(hits.filter((h) => selected.has(h.id)), lang));
+              setCaseOpen((o) => !o);
+            }} data-testid="case-from-hits">
             {t('hits.makeCase')}
           </GuardButton>
           <span className="toolbar-spacer" />
@@ -437,6 +441,14 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
   );
 }
 
+/** "张伟 · 承诺保本保收益 等 3 条命中": the people and categories of the selection. */
+function suggestTitle(rows: HitRow[], lang: 'zh' | 'en'): string {
+  if (!rows.length) return '';
+  const names = [...new Set(rows.map((h) => h.from.name))].slice(0, 2).join('、');
+  const cats = [...new Set(rows.map((h) => categoryLabel(h.category, lang)))].slice(0, 2).join('、');
+  return lang === 'zh' ? `${names} · ${cats}（${rows.length} 条命中）` : `${names} · ${cats} (${rows.length} hits)`;
+}
+
 function ScanSummary({ scan, onClose }: { scan: ScanResult; onClose: () => void }) {
   const { t, lang } = useI18n();
   const fmt = (n: number) => formatCount(n, lang);
@@ -510,6 +522,13 @@ function HitItem({
   const [context, setContext] = useState<{ index: number; offset: number; messages: ViewMessage[] } | null>(null);
   const [history, setHistory] = useState<Review[] | null>(null);
   const [loading, setLoading] = useState<string | null>(null);
+
+  // a revealed number is masked again after a while
+  useEffect(() => {
+    if (!revealed) return;
+    const timer = window.setTimeout(() => setRevealed(null), REVEAL_MS);
+    return () => window.clearTimeout(timer);
+  }, [revealed]);
 
   const locate = useCallback(async () => {
     const at = await call('conversations.locate', { msgid: hit.msgid });
