@@ -455,6 +455,15 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await temp.getByTestId('user-enable').waitFor();
     assert.match(await temp.innerText(), /已停用/);
     assert.equal(await page.locator('[data-testid="user-row"][data-user="admin"]').getByTestId('user-disable').isDisabled(), true, 'not yourself');
+    // a risk officer limited to one sub-branch
+    await page.getByTestId('new-user').fill('risk_xjk');
+    await page.getByTestId('new-role').selectOption('risk_officer');
+    await page.getByTestId('new-branch').selectOption('新街口支行');
+    await page.getByTestId('new-pass').fill('risk-xjk-2026');
+    await page.getByTestId('new-pass2').fill('risk-xjk-2026');
+    await page.getByTestId('user-add').click();
+    await page.locator('[data-testid="user-row"][data-user="risk_xjk"]').waitFor();
+    assert.match(await page.locator('[data-testid="user-row"][data-user="risk_xjk"]').innerText(), /风险经理\s+新街口支行/);
     await page.screenshot({ path: path.join(SHOTS, 'users.png'), fullPage: true });
 
     await page.getByTestId('lock').click();
@@ -538,5 +547,31 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('unlock-submit').click();
     await page.getByTestId('store-user').waitFor();
     assert.equal(await page.getByTestId('store-user').innerText(), 'audit01');
+  });
+
+  test('a branch-scoped risk officer: triage allowed, hits within the scope, another branch refused in both languages', async () => {
+    await page.getByTestId('lock').click();
+    await page.locator('#unlock-user').fill('risk_xjk');
+    await page.locator('#unlock-pass').fill('risk-xjk-2026');
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('store-user').waitFor();
+    assert.match(await page.getByTestId('nav-role').innerText(), /风险经理 · 新街口支行/);
+    await page.getByTestId('nav-hits').click();
+    await page.getByTestId('hit-row').first().waitFor();
+    await page.locator('[data-testid="hit-row"]').first().getByTestId('hit-check').check();
+    assert.equal(await page.getByTestId('triage-confirm').isDisabled(), false, 'a risk officer may triage');
+    await page.locator('[data-testid="hit-row"]').first().getByTestId('hit-check').uncheck();
+    // every hit shown is inside the scope; asking for another sub-branch is refused, in both languages
+    const senders = await page.locator('[data-testid="hit-row"] .hit-sender').allInnerTexts();
+    assert.ok(senders.length > 0);
+    for (const x of senders) assert.doesNotMatch(x, /河西支行/, `outside the scope: ${x}`);
+    await page.getByTestId('hits-branch').selectOption('河西支行');
+    const alert = page.getByTestId('error-alert');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.match(text, /无权查看 河西支行/);
+    assert.match(text, /Not permitted to see 河西支行/);
+    assert.match(text, /forbidden/);
+    assert.deepEqual(problems, []);
   });
 });
