@@ -549,7 +549,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.equal(await page.getByTestId('store-user').innerText(), 'audit01');
   });
 
-  test('a branch-scoped risk officer: triage allowed, hits within the scope, another branch refused in both languages', async () => {
+  test('a branch-scoped risk officer: triage allowed, hits and filters within the scope', async () => {
     await page.getByTestId('lock').click();
     await page.locator('#unlock-user').fill('risk_xjk');
     await page.locator('#unlock-pass').fill('risk-xjk-2026');
@@ -565,8 +565,21 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     const senders = await page.locator('[data-testid="hit-row"] .hit-sender').allInnerTexts();
     assert.ok(senders.length > 0);
     for (const x of senders) assert.doesNotMatch(x, /河西支行/, `outside the scope: ${x}`);
-    await page.getByTestId('hits-branch').selectOption('河西支行');
-    const alert = page.getByTestId('error-alert');
+    // the branch filter shows the scope only, and the staff list only the scope's staff
+    assert.equal(await page.getByTestId('hits-branch').isDisabled(), true);
+    assert.equal(await page.getByTestId('hits-branch').innerText(), '新街口支行');
+    const staffNames = await page.locator('[data-testid="hits-staff"] option').allInnerTexts();
+    for (const n of staffNames.slice(1)) assert.match(n, /新街口支行/);
+    // the core refuses another branch, in both languages (what the disabled filter avoids)
+    const res = await fetch(`${srv.url}/api/hits.list`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wecom-token': srv.token }, body: JSON.stringify({ branch: '河西支行' }) });
+    const r = (await res.json()) as Result<unknown>;
+    assert.equal(!r.ok && r.error.code, 'forbidden');
+    // …and a screen that still offers other branches (search) shows that refusal in both languages
+    await page.getByTestId('nav-search').click();
+    await page.getByTestId('search-q').fill('保本');
+    await page.getByTestId('search-branch').selectOption('河西支行');
+    await page.getByTestId('search-submit').click();
+    const alert = page.locator('[data-testid="search-screen"] [data-testid="error-alert"]');
     await alert.waitFor();
     const text = await alert.innerText();
     assert.match(text, /无权查看 河西支行/);

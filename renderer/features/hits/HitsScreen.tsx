@@ -204,7 +204,12 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
       else n.add(id);
       return n;
     });
-  const staffOptions = useMemo(() => (filters.branch ? dir.staffList.filter((s) => s.branch === filters.branch || s.subBranch === filters.branch) : dir.staffList), [dir.staffList, filters.branch]);
+  // a branch-scoped user sees their scope only (the core limits the list; other branches would be refused)
+  const scope = session.who?.branch ?? '';
+  const staffOptions = useMemo(() => {
+    const b = scope || filters.branch;
+    return b ? dir.staffList.filter((s) => s.branch === b || s.subBranch === b) : dir.staffList;
+  }, [dir.staffList, filters.branch, scope]);
   const fmt = (n: number) => formatCount(n, lang);
   const none = selected.size === 0;
   const noneTip = none ? t('hits.selectFirst') : undefined;
@@ -275,7 +280,13 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
         </label>
         <label className="mini-field">
           <span>{t('filter.branch')}</span>
-          <BranchSelect branches={dir.branches} value={filters.branch} onChange={(v) => set({ branch: v, staff: '' })} testId="hits-branch" />
+          {scope ? (
+            <select className="input select" value="" disabled title={t('role.scope', { branch: scope })} data-testid="hits-branch">
+              <option value="">{scope}</option>
+            </select>
+          ) : (
+            <BranchSelect branches={dir.branches} value={filters.branch} onChange={(v) => set({ branch: v, staff: '' })} testId="hits-branch" />
+          )}
         </label>
         <label className="mini-field">
           <span>{t('filter.staff')}</span>
