@@ -72,6 +72,16 @@ test('scan: hits per message with offsets into the text; incremental; a dictiona
   assert.equal(activeSet(s.db).entries.length, 3);
 });
 
+test('staff among themselves: sales rules do not fire, rules for both sides and PII still do', async () => {
+  const { s } = await store([
+    textMsg(1, { msgtime: T0, from: 'zhangwei', tolist: ['lina'], text: { content: '合规部报告：他向客户承诺保本，还让客户加私人微信，身份证11010519491231002X' } }),
+    textMsg(2, { msgtime: T0 + 1000, text: { content: '这款产品保本' } }),
+  ]);
+  await scan(s.db);
+  const hits = listHits(s.db, {}).hits.filter((h) => h.category !== 'behaviour');
+  assert.deepEqual(hits.map((h) => `${h.msgid}:${h.rule}`).sort(), ['m1:D1', 'm1:pii.id_number', 'm2:G1']);
+});
+
 test('filters: category, severity, staff, branch, time', async () => {
   const { s } = await store([
     textMsg(1, { msgtime: T0, text: { content: '保本' } }),

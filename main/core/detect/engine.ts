@@ -11,7 +11,7 @@
 import { AhoCorasick } from './ahocorasick.js';
 import { normalizeWords, originalSpan, type Normalized } from './normalize.js';
 import { detectPii } from './pii.js';
-import type { Entry, Hit, Side } from './types.js';
+import type { Entry, Hit, Side, Speaker } from './types.js';
 
 const NEGATIONS = ['不', '非', '无', '没有', '没', '不会', '不能', '不是', '不承诺', '不保证', '不得', '并非', '严禁', '禁止', '杜绝', '勿', '请勿', '不要', '别', '切勿', '绝不', '从不', '不可'];
 const NEGATION_REACH = 1; // normalized characters allowed between a negation and the term (不一定保本, but not 没有风险，保本)
@@ -71,7 +71,7 @@ export class Detector {
     this.size = this.rules.length;
   }
 
-  detect(text: string, side: Side = 'both'): Hit[] {
+  detect(text: string, side: Speaker = 'both'): Hit[] {
     const hits: Hit[] = [];
     if (text) {
       const n = normalizeWords(text);
@@ -81,7 +81,7 @@ export class Detector {
     return hits.sort((a, b) => a.start - b.start || b.end - a.end);
   }
 
-  private detectWords(original: string, n: Normalized, side: Side, hits: Hit[]): void {
+  private detectWords(original: string, n: Normalized, side: Speaker, hits: Hit[]): void {
     const terms: { rule: number; s: number; e: number }[] = [];
     const bs = new Map<number, [number, number][]>();
     const exclusions: { id: number; s: number; e: number }[] = [];
@@ -128,7 +128,9 @@ export class Detector {
   }
 }
 
-function sideFits(ruleSide: Side, speaker: Side): boolean {
+/** Staff talking among themselves (a compliance report quoting 承诺保本) is not a sales promise: only rules for both sides apply. */
+function sideFits(ruleSide: Side, speaker: Speaker): boolean {
+  if (speaker === 'internal') return ruleSide === 'both';
   return ruleSide === 'both' || speaker === 'both' || ruleSide === speaker;
 }
 

@@ -5,6 +5,8 @@ export type Category = (typeof CATEGORIES)[number];
 export const SEVERITIES = ['high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export type Side = 'staff' | 'customer' | 'both';
+/** Who wrote a text: staff to a customer, a customer, staff among themselves, or unknown ('both'). */
+export type Speaker = Side | 'internal';
 
 export type Entry = {
   id: string;

@@ -6,7 +6,7 @@
  * what disappeared. Each batch is one transaction with the scan watermark.
  */
 import type { ScanChange, ScanResult } from '../../../preload/api.js';
-import type { Hit } from '../detect/types.js';
+import type { Hit, Speaker } from '../detect/types.js';
 import type { Db } from '../store/index.js';
 import { activeSet, detectorFor, seedDefault } from '../rules/dictionaries.js';
 import { ruleSettings, runBehaviour, Ctx } from './behaviour.js';
@@ -43,11 +43,15 @@ export async function scan(db: Db, opts: { full?: boolean; user?: string; defaul
   const ctx = new Ctx(db);
   const upto = opts.full ? 0 : Number(db.prepare(`SELECT value FROM meta WHERE key = 'scan_upto'`).pluck().get() ?? 0);
   const total = db.prepare('SELECT count(*) FROM messages WHERE id > ?').pluck().get(upto) as number;
-  const select = db.prepare('SELECT id, sender, text FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+  const select = db.prepare('SELECT id, sender, tolist, text FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+  const speaker = (r: { sender: string; tolist: string }): Speaker => {
+    if (ctx.isStaff(r.sender)) return (JSON.parse(r.tolist) as string[]).some((t) => ctx.isCustomer(t)) ? 'staff' : 'internal';
+    return ctx.isCustomer(r.sender) ? 'customer' : 'both';
+  };
   for (let after = upto; ; ) {
-    const rows = select.all(after, BATCH) as { id: number; sender: string; text: string }[];
+    const rows = select.all(after, BATCH) as { id: number; sender: string; tolist: string; text: string }[];
     if (!rows.length) break;
-    const found = rows.map((r) => (r.text ? detector.detect(r.text, ctx.isStaff(r.sender) ? 'staff' : ctx.isCustomer(r.sender) ? 'customer' : 'both') : ([] as Hit[])));
+    const found = rows.map((r) => (r.text ? detector.detect(r.text, speaker(r)) : ([] as Hit[])));
     db.transaction(() => {
       const lo = rows[0]!.id;
       const hi = rows[rows.length - 1]!.id;
