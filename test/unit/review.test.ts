@@ -145,3 +145,26 @@ test('audit log: every kind of tampering in the database is caught by log verify
   // rewriting the whole chain from a point on still breaks against the anchor outside the database
   tamper('rechained', `DELETE FROM audit_log WHERE seq > 3`);
 });
+
+test('auditors see PII masked in conversations, search and hits, in place', async () => {
+  const { db } = setup();
+  const { Session } = await import('../../main/core/api/context.js');
+  const session = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
+  const call = async (m: string, i: unknown) => {
+    const r = await dispatch(m, i, session);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value as any;
+  };
+  await call('store.unlock', { dbPath: db, passphrase: 'officer-pass-1', user: 'audit1' });
+  const conv = (await call('conversations.list', {})).find((c: any) => c.staff?.id === 'lina');
+  const w = await call('conversations.messages', { conversation: conv.id, offset: 0, limit: 10 });
+  const idMsg = w.messages.find((m: any) => m.text.includes('身份证'));
+  assert.equal(idMsg.text, '客户身份证110105********002X');
+  assert.ok(!JSON.stringify(idMsg.body).includes('11010519491231002X'));
+  const found = await call('search.query', { q: '身份证' });
+  assert.ok(found.results.every((r: any) => !r.snippet.includes('19491231')));
+  const pii = (await call('hits.list', { category: 'pii' })).hits[0];
+  assert.equal(pii.match, '110105********002X');
+  assert.equal(pii.text.slice(pii.start, pii.end), pii.match);
+  session.close();
+});

@@ -22,7 +22,7 @@ import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
 import { dashboard } from '../report/dashboard.js';
 import { addSchedule, listRuns, listSchedules, runSchedule, Scheduler, setScheduleEnabled } from '../scheduler/schedules.js';
-import { maskPii } from '../detect/pii.js';
+import { maskTextPii } from '../detect/pii.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
 import { addUser, changePassword, getUser, listUsers, setDisabled } from '../review/users.js';
@@ -125,7 +125,8 @@ const messagesSlice = {
   'messages.list': (i: In<'messages.list'>, s: Session) => {
     const rows = listMessages(s.requireStore().db, i);
     const scope = scopedConversations(s);
-    return scope ? rows.filter((m) => m.conversation !== null && scope.has(m.conversation)) : rows;
+    const inScope = scope ? rows.filter((m) => m.conversation !== null && scope.has(m.conversation)) : rows;
+    return masksPii(s) ? inScope.map((m) => ({ ...m, text: maskTextPii(m.text) })) : inScope;
   },
 } satisfies Slice;
 
@@ -134,7 +135,12 @@ const peopleSlice = {
 } satisfies Slice;
 
 const searchSlice = {
-  'search.query': (i: In<'search.query'>, s: Session) => search(s.requireStore().db, i),
+  'search.query': (i: In<'search.query'>, s: Session) => {
+    const r = search(s.requireStore().db, i);
+    if (!masksPii(s)) return r;
+    // a masked number keeps its length, so the highlight still points at the match
+    return { ...r, results: r.results.map((h) => ({ ...h, snippet: maskTextPii(h.snippet) })) };
+  },
   'search.index': async (_: In<'search.index'>, s: Session) => {
     const db = s.requireStore().db;
     const r = await indexPending(db, { onProgress: (p) => s.emit('search.indexProgress', p) });
@@ -147,7 +153,9 @@ const viewerSlice = {
   'conversations.list': (i: In<'conversations.list'>, s: Session) => listConversations(s.requireStore().db, i),
   'conversations.messages': (i: In<'conversations.messages'>, s: Session) => {
     requireConversationInScope(s, i.conversation);
-    return conversationWindow(s.requireStore().db, i.conversation, i.offset, i.limit);
+    const w = conversationWindow(s.requireStore().db, i.conversation, i.offset, i.limit);
+    if (!masksPii(s)) return w;
+    return { ...w, messages: w.messages.map((m) => ({ ...m, text: maskTextPii(m.text), body: JSON.parse(maskTextPii(JSON.stringify(m.body))) as unknown, recallOf: m.recallOf && { ...m.recallOf, text: m.recallOf.text && maskTextPii(m.recallOf.text) } })) };
   },
   'conversations.locate': (i: In<'conversations.locate'>, s: Session) => locateMessage(s.requireStore().db, i.msgid),
   'media.get': (i: In<'media.get'>, s: Session) => {
@@ -193,7 +201,7 @@ const detectSlice = {
   'hits.list': (i: In<'hits.list'>, s: Session) => {
     const r = listHits(s.requireStore().db, i);
     // auditors see PII masked; unmasking is its own, audited, act (pii.unmask)
-    if (s.actor?.role === 'auditor') r.hits = r.hits.map(maskHit);
+    if (masksPii(s)) r.hits = r.hits.map(maskHit);
     return r;
   },
   'dict.list': async (_: In<'dict.list'>, s: Session) => {
@@ -287,10 +295,12 @@ function requireMediaInScope(s: Session, sha256: string): void {
   const convs = s.requireStore().db.prepare('SELECT DISTINCT m.conversation_id FROM message_media x JOIN messages m ON m.id = x.message_id WHERE x.sha256 = ?').pluck().all(sha256) as (number | null)[];
   if (!convs.some((c) => c !== null && scope.has(c))) throw new CoreError('forbidden', `该媒体文件不在您的范围（${s.actor!.branch}）内`, `That media is outside your scope (${s.actor!.branch})`);
 }
+/** Auditors see ID, card and mobile numbers masked everywhere; unmasking is its own audited act. */
+const masksPii = (s: Session) => s.actor?.role === 'auditor';
 function maskHit(h: HitRow): HitRow {
-  if (h.category !== 'pii') return h;
-  const masked = maskPii(h.rule, h.match);
-  return { ...h, match: masked, text: h.text.slice(0, h.start) + masked + h.text.slice(h.end), end: h.start + masked.length };
+  // masking keeps every character's place, so the hit's offsets still point at its match
+  const text = maskTextPii(h.text);
+  return { ...h, text, match: h.rule.startsWith('pii.') ? text.slice(h.start, h.end) : h.match };
 }
 const actorOf = (s: Session) => s.actor?.user ?? s.requireStore().user;
 
