@@ -4,13 +4,14 @@
  * opens the matching hits.
  */
 import type { Dashboard } from '../../../preload/api.js';
+import { staffPartyOf } from '../archive/people.sql.js';
 import type { Db } from '../store/index.js';
 
 const DAY = 86_400_000;
 const BEIJING = 8 * 3600_000;
 
 export function dashboard(db: Db, o: { from: number; to: number; branch?: string }): Dashboard {
-  const staffOf = `CASE WHEN m.sender IN (SELECT userid FROM staff) THEN m.sender WHEN c.party_a IN (SELECT userid FROM staff) THEN c.party_a WHEN c.party_b IN (SELECT userid FROM staff) THEN c.party_b END`;
+  const staffOf = staffPartyOf('NULL');
   const FROM = `FROM hits h JOIN messages m ON m.id = h.message_id LEFT JOIN conversations c ON c.id = m.conversation_id LEFT JOIN staff s ON s.userid = (${staffOf})`;
   const where = ['h.retired_scan_id IS NULL', 'm.msgtime >= ?', 'm.msgtime < ?'];
   const args: (string | number)[] = [o.from, o.to];

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { staffPartyOf } from '../archive/people.sql.js';
 import { maskPii } from '../detect/pii.js';
 import { CATEGORY_ZH, SEVERITY_ZH } from '../detect/dictionaryFile.js';
 import { activeSet } from '../rules/dictionaries.js';
@@ -57,7 +58,7 @@ export async function writeReport(store: Store, o: ReportOptions): Promise<Repor
   const masked = o.role === 'auditor';
 
   // the scope as SQL over hits h / messages m / conversations c, with the staff party of each hit
-  const staffOf = `CASE WHEN m.sender IN (SELECT userid FROM staff) THEN m.sender WHEN c.party_a IN (SELECT userid FROM staff) THEN c.party_a WHEN c.party_b IN (SELECT userid FROM staff) THEN c.party_b ELSE '' END`;
+  const staffOf = staffPartyOf("''");
   const branchAt = (col: 'branch' | 'sub_branch') =>
     `(SELECT sh.${col} FROM staff_history sh WHERE sh.userid = (${staffOf}) AND sh.valid_from <= coalesce(m.msgtime, 0) AND (sh.valid_to IS NULL OR sh.valid_to > coalesce(m.msgtime, 0)) ORDER BY sh.valid_from DESC LIMIT 1)`;
   const where = (from: number, to: number) => {

@@ -1,5 +1,6 @@
 /** The hits list for review: filters by category, severity, branch, staff, time and status. */
 import type { HitRow } from '../../../preload/api.js';
+import { personFilters } from '../archive/people.sql.js';
 import type { Db } from '../store/index.js';
 import { toViewMessages } from '../viewer/conversations.js';
 
@@ -29,16 +30,9 @@ export function listHits(db: Db, q: HitQuery): { total: number; hits: HitRow[] }
     where.push('m.msgtime < ?');
     args.push(q.to);
   }
-  // a hit belongs to a staff member (or branch) when they sent it or are a party of its conversation
-  const person = (ids: string) => `(m.sender IN ${ids} OR c.party_a IN ${ids} OR c.party_b IN ${ids})`;
-  if (q.staff) {
-    where.push(person('(?)'));
-    args.push(q.staff, q.staff, q.staff);
-  }
-  if (q.branch) {
-    where.push(person('(SELECT userid FROM staff WHERE branch = ? OR sub_branch = ?)'));
-    for (let i = 0; i < 3; i++) args.push(q.branch, q.branch);
-  }
+  const people = personFilters({ staff: q.staff, branch: q.branch });
+  where.push(...people.where);
+  args.push(...people.args);
   const from = `FROM hits h JOIN messages m ON m.id = h.message_id LEFT JOIN conversations c ON c.id = m.conversation_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const total = db.prepare(`SELECT count(*) ${from}`).pluck().get(...args) as number;
   const rows = db

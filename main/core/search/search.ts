@@ -6,6 +6,7 @@
  */
 import type { SearchHit, SearchInput, SearchResult } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
+import { personFilters } from '../archive/people.sql.js';
 import type { Db } from '../store/index.js';
 import { indexedUpto, KEY_SPAN } from './indexer.js';
 import { foldForSearch, matchExpression } from './tokens.js';
@@ -35,16 +36,9 @@ function rowFilters(input: SearchInput): { sql: string; args: (string | number)[
     where.push(`m.msgtype IN (${input.types.map(() => '?').join(', ')})`);
     args.push(...input.types);
   }
-  const person = (ids: string) => `(m.sender IN ${ids} OR c.party_a IN ${ids} OR c.party_b IN ${ids})`;
-  for (const id of [input.staff, input.contact]) {
-    if (!id) continue;
-    where.push(person('(?)'));
-    args.push(id, id, id);
-  }
-  if (input.branch) {
-    where.push(person('(SELECT userid FROM staff WHERE branch = ? OR sub_branch = ?)'));
-    for (let i = 0; i < 3; i++) args.push(input.branch, input.branch);
-  }
+  const people = personFilters(input);
+  where.push(...people.where);
+  args.push(...people.args);
   return { sql: where.join(' AND '), args };
 }
 
