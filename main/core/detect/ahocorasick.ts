@@ -19,6 +19,10 @@ export class AhoCorasick {
   /** nearest state on the fail chain with outputs, -1 for none */
   private dict: Int32Array = new Int32Array(1);
   private readonly lengths: number[] = [];
+  /** the same outputs flattened for the scan: outIds[outStart[s] .. + outCount[s]) */
+  private outStart: Int32Array = new Int32Array(1);
+  private outCount: Int32Array = new Int32Array(1);
+  private outIds: Int32Array = new Int32Array(0);
 
   constructor(patterns: readonly string[]) {
     // 1. a trie, built with per-state maps (once), then flattened
@@ -58,6 +62,16 @@ export class AhoCorasick {
       }
     });
     for (const [c, next] of children[0]!) this.root[c] = next;
+    this.outStart = new Int32Array(states);
+    this.outCount = new Int32Array(states);
+    this.outIds = new Int32Array(patterns.length);
+    let outAt = 0;
+    for (let st = 0; st < states; st++) {
+      const own = this.out[st];
+      this.outStart[st] = outAt;
+      this.outCount[st] = own?.length ?? 0;
+      for (const id of own ?? []) this.outIds[outAt++] = id;
+    }
     // 2. failure links, breadth first
     this.fail = new Int32Array(states);
     this.dict = new Int32Array(states).fill(-1);
@@ -102,18 +116,57 @@ export class AhoCorasick {
 
   /** Calls onMatch(patternId, start, end) for every occurrence, end exclusive. */
   scan(text: string, onMatch: (id: number, start: number, end: number) => void): void {
+    const codes = new Uint16Array(text.length);
+    for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+    const count = this.collect(codes, codes.length);
+    for (let k = 0; k < count; k++) {
+      const id = this.matchId[k]!;
+      const end = this.matchEnd[k]!;
+      onMatch(id, end - this.lengths[id]!, end);
+    }
+  }
+
+  /** Pattern ids and end offsets of the last collect(), valid until the next call. */
+  matchId = new Int32Array(64);
+  matchEnd = new Int32Array(64);
+
+  /** Length of pattern `id`. */
+  length(id: number): number {
+    return this.lengths[id]!;
+  }
+
+  /**
+   * Every occurrence in codes[0, length) into matchId/matchEnd (the hot path: no callback, no
+   * string, no allocation once the buffers have grown); returns how many.
+   */
+  collect(codes: Uint16Array, length: number): number {
+    let count = 0;
     let s = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    for (let i = 0; i < length; i++) {
+      const c = codes[i]!;
       let t = this.step(s, c);
       while (t < 0) {
         s = this.fail[s]!;
         t = this.step(s, c);
       }
       s = t;
-      for (let o = this.out[s] ? s : this.dict[s]!; o > 0; o = this.dict[o]!) {
-        for (const id of this.out[o]!) onMatch(id, i + 1 - this.lengths[id]!, i + 1);
+      for (let o = this.outCount[s] ? s : this.dict[s]!; o > 0; o = this.dict[o]!) {
+        for (let j = this.outStart[o]!, last = j + this.outCount[o]!; j < last; j++) {
+          const id = this.outIds[j]!;
+          if (count === this.matchId.length) {
+            const ids = new Int32Array(count * 2);
+            ids.set(this.matchId);
+            const ends = new Int32Array(count * 2);
+            ends.set(this.matchEnd);
+            this.matchId = ids;
+            this.matchEnd = ends;
+          }
+          this.matchId[count] = id;
+          this.matchEnd[count] = i + 1;
+          count++;
+        }
       }
     }
+    return count;
   }
 }

@@ -9,21 +9,39 @@
  * fits, and (where asked) it sits on jieba word boundaries.
  */
 import { AhoCorasick } from './ahocorasick.js';
-import { normalizeWords, originalSpan, type Normalized } from './normalize.js';
+import { normalizeWords, normalizeWordsTransient, originalSpan, type Units } from './normalize.js';
 import { detectPii } from './pii.js';
+import { requiredLiterals } from './regexAnchors.js';
 import type { Entry, Hit, Side, Speaker } from './types.js';
 
 const NEGATIONS = ['不', '非', '无', '没有', '没', '不会', '不能', '不是', '不承诺', '不保证', '不得', '并非', '严禁', '禁止', '杜绝', '勿', '请勿', '不要', '别', '切勿', '绝不', '从不', '不可'];
+/** required factors checked per regex: more cut regex runs, but each adds Aho–Corasick matches */
+const MAX_FACTORS = 2;
+/** characters of context either side of a term that needs word boundaries */
+const BOUNDARY_CONTEXT = 6;
 const NEGATION_REACH = 1; // normalized characters allowed between a negation and the term (不一定保本, but not 没有风险，保本)
 
 type Compiled = { entry: Entry; exclusions: Set<number> };
-type Pattern = { kind: 'term'; rule: number } | { kind: 'b'; rule: number } | { kind: 'exclusion'; id: number } | { kind: 'negation'; length: number };
+type Pattern =
+  | { kind: 'term'; rule: number }
+  | { kind: 'b'; rule: number }
+  | { kind: 'exclusion'; id: number }
+  | { kind: 'negation'; length: number }
+  /** one of a factor's literals: every match of regexes[regex] contains one of each of its factors */
+  | { kind: 'anchor'; regex: number; bit: number };
 
 export type Segmenter = (text: string) => string[];
 
 export class Detector {
   private readonly rules: Compiled[] = [];
-  private readonly regexes: { rule: number; re: RegExp }[] = [];
+  /** `factors`: the bits of its required factors (0 for a regex that always runs) */
+  private readonly regexes: { rule: number; re: RegExp; anchored: boolean; factors: number }[] = [];
+  /** per regex: the detect() call in which its anchors last occurred, and which factors did */
+  private regexSeen = new Int32Array(0);
+  private regexFactors = new Int32Array(0);
+  private calls = 0;
+  /** some regex has no anchor and runs on every text */
+  private unanchored = false;
   private readonly patterns: Pattern[] = [];
   private readonly ac: AhoCorasick;
   readonly size: number;
@@ -32,6 +50,8 @@ export class Detector {
     entries: readonly Entry[],
     private readonly segment?: Segmenter,
     private readonly withPii = true,
+    /** off only to prove, in tests, that the anchor prefilter never changes a result */
+    prefilterRegexes = true,
   ) {
     const texts: string[] = [];
     const exclusionIds = new Map<string, number>();
@@ -56,7 +76,13 @@ export class Detector {
       }
       this.rules.push({ entry, exclusions });
       if (entry.match === 'regex') {
-        this.regexes.push({ rule, re: new RegExp(entry.term, 'gu') });
+        const factors = (prefilterRegexes && requiredLiterals(entry.term, MAX_FACTORS)) || [];
+        const regex = this.regexes.length;
+        this.regexes.push({ rule, re: new RegExp(entry.term, 'gu'), anchored: factors.length > 0, factors: (1 << factors.length) - 1 });
+        // anchors go in as written, not normalized: the regex itself runs on the normalized text
+        factors.forEach((literals, f) => {
+          for (const a of literals) add(a, { kind: 'anchor', regex, bit: 1 << f });
+        });
       } else {
         const a = normalizeWords(entry.term).text;
         if (a) add(a, { kind: 'term', rule });
@@ -68,65 +94,142 @@ export class Detector {
     }
     for (const neg of NEGATIONS) add(neg, { kind: 'negation', length: neg.length });
     this.ac = new AhoCorasick(texts);
+    this.regexSeen = new Int32Array(this.regexes.length);
+    this.regexFactors = new Int32Array(this.regexes.length);
+    this.unanchored = this.regexes.some((r) => !r.anchored);
     this.size = this.rules.length;
   }
 
   detect(text: string, side: Speaker = 'both'): Hit[] {
     const hits: Hit[] = [];
     if (text) {
-      const n = normalizeWords(text);
+      const n = normalizeWordsTransient(text);
       this.detectWords(text, n, side, hits);
       if (this.withPii) hits.push(...detectPii(text));
     }
     return hits.sort((a, b) => a.start - b.start || b.end - a.end);
   }
 
-  private detectWords(original: string, n: Normalized, side: Speaker, hits: Hit[]): void {
-    const terms: { rule: number; s: number; e: number }[] = [];
-    const bs = new Map<number, [number, number][]>();
-    const exclusions: { id: number; s: number; e: number }[] = [];
-    const negationEnds = new Map<number, number>(); // end → longest negation length ending there
-    this.ac.scan(n.text, (id, s, e) => {
-      const p = this.patterns[id]!;
-      if (p.kind === 'term') terms.push({ rule: p.rule, s, e });
-      else if (p.kind === 'b') (bs.get(p.rule) ?? bs.set(p.rule, []).get(p.rule)!).push([s, e]);
-      else if (p.kind === 'exclusion') exclusions.push({ id: p.id, s, e });
-      else negationEnds.set(e, Math.max(negationEnds.get(e) ?? 0, p.length));
-    });
-    for (const { rule, re } of this.regexes) {
-      re.lastIndex = 0;
-      for (const m of n.text.matchAll(re)) if (m[0]) terms.push({ rule, s: m.index, e: m.index + m[0].length });
-    }
-    if (!terms.length) return;
-    let boundaries: Set<number> | null = null;
-    const seen = new Set<string>();
-    for (const t of terms) {
-      const { entry, exclusions: exIds } = this.rules[t.rule]!;
-      if (!sideFits(entry.side ?? 'both', side)) continue;
-      let s = t.s;
-      let e = t.e;
-      if (entry.match === 'proximity') {
-        const window = entry.window ?? 10;
-        const partner = (bs.get(t.rule) ?? []).find(([bs_, be]) => (bs_ >= e ? bs_ - e : s - be) <= window && !(bs_ < e && be > s));
-        if (!partner) continue;
-        s = Math.min(s, partner[0]);
-        e = Math.max(e, partner[1]);
+  /** per normalized position: the call in which a negation ended there (no clearing between calls) */
+  private negationAt = new Int32Array(256);
+  /** exclusion occurrences of the current call: pattern id, start, end */
+  private exclusionBuf = new Int32Array(48);
+
+  private detectWords(original: string, n: Units, side: Speaker, hits: Hit[]): void {
+    const ac = this.ac;
+    const count = ac.collect(n.codes, n.length);
+    if (count === 0 && !this.unanchored) return;
+    const ids = ac.matchId;
+    const ends = ac.matchEnd;
+    const call = ++this.calls;
+    const regexSeen = this.regexSeen;
+    if (this.negationAt.length < n.length + 1) this.negationAt = new Int32Array(Math.max(n.length + 1, this.negationAt.length * 2));
+    const negationAt = this.negationAt;
+    let exclusions = 0;
+    let candidates = 0;
+    let anchors = 0;
+    for (let k = 0; k < count; k++) {
+      const p = this.patterns[ids[k]!]!;
+      if (p.kind === 'term') candidates++;
+      else if (p.kind === 'anchor') {
+        if (regexSeen[p.regex] !== call) {
+          regexSeen[p.regex] = call;
+          this.regexFactors[p.regex] = 0;
+        }
+        this.regexFactors[p.regex]! |= p.bit;
+        anchors++;
+      } else if (p.kind === 'negation') negationAt[ends[k]!] = call;
+      else if (p.kind === 'exclusion') {
+        if (this.exclusionBuf.length < (exclusions + 1) * 3) {
+          const grown = new Int32Array(this.exclusionBuf.length * 2);
+          grown.set(this.exclusionBuf);
+          this.exclusionBuf = grown;
+        }
+        const e = ends[k]!;
+        this.exclusionBuf[exclusions * 3] = p.id;
+        this.exclusionBuf[exclusions * 3 + 1] = e - ac.length(ids[k]!);
+        this.exclusionBuf[exclusions * 3 + 2] = e;
+        exclusions++;
       }
-      // an exclusion phrase occurring in the text and overlapping the hit cancels it (不保本 ⊃ 保本)
-      if (exIds.size && exclusions.some((x) => x.s < e && x.e > s && exIds.has(x.id))) continue;
-      if ((entry.negatable ?? false) && negatedBefore(negationEnds, t.s)) continue;
-      if (entry.boundary && this.segment) {
-        boundaries ??= wordBoundaries(this.segment(n.text));
-        if (!boundaries.has(t.s) || !boundaries.has(t.e)) continue;
-      }
-      const key = `${entry.id}:${s}:${e}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const [start, end] = originalSpan(n, s, e);
-      hits.push({ category: entry.category, rule: entry.id, severity: entry.severity, start, end, match: original.slice(start, end) });
     }
+    let normalizedText: string | null = null;
+    const regexTerms: { rule: number; s: number; e: number }[] = [];
+    if (anchors || this.unanchored) {
+      for (let r = 0; r < this.regexes.length; r++) {
+        const { rule, re, anchored, factors } = this.regexes[r]!;
+        if (anchored && (regexSeen[r] !== call || this.regexFactors[r] !== factors)) continue;
+        normalizedText ??= n.text();
+        re.lastIndex = 0;
+        for (let m = re.exec(normalizedText); m; m = re.exec(normalizedText)) {
+          if (m[0]) regexTerms.push({ rule, s: m.index, e: m.index + m[0].length });
+          else re.lastIndex++;
+        }
+      }
+    }
+    if (!candidates && !regexTerms.length) return;
+    const job: Job = { original, n, side, hits, first: hits.length, count, exclusions, call, normalizedText };
+    for (let k = 0; k < count; k++) {
+      const p = this.patterns[ids[k]!]!;
+      if (p.kind === 'term') this.consider(job, p.rule, ends[k]! - ac.length(ids[k]!), ends[k]!);
+    }
+    for (const t of regexTerms) this.consider(job, t.rule, t.s, t.e);
+  }
+
+  /** Keeps a candidate unless its side, partner, exclusions, negation or word boundaries say otherwise. */
+  private consider(job: Job, rule: number, ts: number, te: number): void {
+    const { entry, exclusions: exIds } = this.rules[rule]!;
+    if (!sideFits(entry.side ?? 'both', job.side)) return;
+    const ac = this.ac;
+    let s = ts;
+    let e = te;
+    if (entry.match === 'proximity') {
+      const window = entry.window ?? 10;
+      let found = false;
+      for (let k = 0; k < job.count && !found; k++) {
+        const id = ac.matchId[k]!;
+        const p = this.patterns[id]!;
+        if (p.kind !== 'b' || p.rule !== rule) continue;
+        const be = ac.matchEnd[k]!;
+        const bs = be - ac.length(id);
+        if ((bs >= e ? bs - e : s - be) <= window && !(bs < e && be > s)) {
+          s = Math.min(s, bs);
+          e = Math.max(e, be);
+          found = true;
+        }
+      }
+      if (!found) return;
+    }
+    // an exclusion phrase occurring in the text and overlapping the hit cancels it (不保本 ⊃ 保本)
+    if (exIds.size) {
+      const buf = this.exclusionBuf;
+      for (let x = 0; x < job.exclusions; x++) if (buf[x * 3 + 1]! < e && buf[x * 3 + 2]! > s && exIds.has(buf[x * 3]!)) return;
+    }
+    if ((entry.negatable ?? false) && negatedBefore(this.negationAt, job.call, ts)) return;
+    if (entry.boundary && this.segment && !onWordBoundaries(this.segment, (job.normalizedText ??= job.n.text()), ts, te)) return;
+    const [start, end] = originalSpan(job.n, s, e);
+    const hits = job.hits;
+    for (let h = job.first; h < hits.length; h++) {
+      const o = hits[h]!;
+      if (o.rule === entry.id && o.start === start && o.end === end) return;
+    }
+    hits.push({ category: entry.category, rule: entry.id, severity: entry.severity, start, end, match: job.original.slice(start, end) });
   }
 }
+
+/** One detectWords call's state, handed to consider(). */
+type Job = {
+  original: string;
+  n: Units;
+  side: Speaker;
+  hits: Hit[];
+  /** hits before this call's */
+  first: number;
+  /** Aho–Corasick matches and exclusion occurrences of this call */
+  count: number;
+  exclusions: number;
+  call: number;
+  normalizedText: string | null;
+};
 
 /** Staff talking among themselves (a compliance report quoting 承诺保本) is not a sales promise: only rules for both sides apply. */
 function sideFits(ruleSide: Side, speaker: Speaker): boolean {
@@ -135,14 +238,25 @@ function sideFits(ruleSide: Side, speaker: Speaker): boolean {
 }
 
 /** A negation word ending at most NEGATION_REACH characters before the term. */
-function negatedBefore(negationEnds: Map<number, number>, start: number): boolean {
-  for (let gap = 0; gap <= NEGATION_REACH; gap++) if (negationEnds.has(start - gap)) return true;
+function negatedBefore(negationAt: Int32Array, call: number, start: number): boolean {
+  for (let gap = 0; gap <= NEGATION_REACH; gap++) if (start - gap >= 0 && negationAt[start - gap] === call) return true;
   return false;
 }
 
-function wordBoundaries(tokens: string[]): Set<number> {
-  const set = new Set<number>([0]);
-  let at = 0;
-  for (const t of tokens) set.add((at += t.length));
-  return set;
+/**
+ * Does jieba cut the text at both ends of [s, e)? Only a window of BOUNDARY_CONTEXT characters
+ * either side is segmented: the words around a short term decide whether it stands alone
+ * (确保本金 → 确保|本金, no 保本), and a 20-character window costs a third of a whole message.
+ */
+function onWordBoundaries(segment: Segmenter, text: string, s: number, e: number): boolean {
+  const from = Math.max(0, s - BOUNDARY_CONTEXT);
+  let at = from;
+  let start = s === from;
+  for (const token of segment(text.slice(from, Math.min(text.length, e + BOUNDARY_CONTEXT)))) {
+    at += token.length;
+    if (at === s) start = true;
+    if (at === e) return start;
+    if (at > e) return false;
+  }
+  return false;
 }
