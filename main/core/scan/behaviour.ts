@@ -6,52 +6,51 @@
 import type { RuleSetting } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
 import type { Db } from '../store/index.js';
+import { Kind, MessageTable, Parties, STAFF_TO_CUSTOMER } from './messageTable.js';
 
 export type BehaviourHit = { messageId: number; rule: string; severity: 'high' | 'medium' | 'low'; match: string; escalate?: boolean };
 
 export type RuleDef<P> = { id: string; zh: string; en: string; defaults: P; run: (ctx: Ctx, p: P) => BehaviourHit[] };
 
-type Msg = { id: number; msgid: string; sender: string; conversation_id: number | null; msgtime: number | null; msgtype: string; text: string; raw: string; tolist: string; to: string[] };
+type Statement = ReturnType<Db['prepare']>;
 
 export class Ctx {
-  private staffIds: Set<string>;
-  private contactIds: Set<string>;
-  constructor(readonly db: Db) {
-    this.staffIds = new Set(db.prepare('SELECT userid FROM staff').pluck().all() as string[]);
-    this.contactIds = new Set(db.prepare('SELECT external_userid FROM contacts').pluck().all() as string[]);
+  private table: MessageTable | null;
+  private readonly textOf: Statement;
+  constructor(
+    readonly db: Db,
+    readonly parties: Parties = new Parties(db),
+    /** built by a full scan's dictionary pass; read here otherwise */
+    table?: MessageTable,
+  ) {
+    this.table = table ?? null;
+    this.textOf = db.prepare('SELECT text FROM messages WHERE id = ?').pluck();
   }
-  /** staff or customer: the roster first, the id's prefix second */
+  get messages(): MessageTable {
+    return (this.table ??= MessageTable.read(this.db, this.parties));
+  }
   isStaff(id: string): boolean {
-    if (this.staffIds.has(id)) return true;
-    if (this.contactIds.has(id)) return false;
-    return !/^w[omb]/.test(id);
+    return this.parties.isStaff(id);
   }
   isCustomer(id: string): boolean {
-    return !this.isStaff(id) && !/^wb/.test(id);
+    return this.parties.isCustomer(id);
   }
-  /** a staff message that reaches at least one customer */
-  staffToCustomer(m: Msg): boolean {
-    return this.isStaff(m.sender) && m.to.some((t) => this.isCustomer(t));
+  /** the stored record of row i, a red packet or a file */
+  raw(i: number): Record<string, any> {
+    return JSON.parse(this.messages.bodies.get(i) ?? '{}') as Record<string, any>;
   }
-  /** Messages in time order; the raw record only for the rules that read their bodies (it is most of the bytes). */
-  messages(where: string, ...args: unknown[]): Msg[] {
-    return this.select(false, where, args);
-  }
-  messagesWithRaw(where: string, ...args: unknown[]): Msg[] {
-    return this.select(true, where, args);
-  }
-  private select(raw: boolean, where: string, args: unknown[]): Msg[] {
-    const rows = this.db.prepare(`SELECT id, msgid, sender, conversation_id, msgtime, msgtype, ${raw ? 'text, raw' : "'' AS text, '' AS raw"}, tolist FROM messages WHERE ${where} ORDER BY msgtime, id`).all(...args) as Msg[];
-    for (const r of rows) r.to = r.tolist === '[]' ? [] : (JSON.parse(r.tolist) as string[]);
-    return rows;
+  text(i: number): string {
+    return this.textOf.get(this.messages.id[i]!) as string;
   }
 }
 
 const BEIJING = 8 * 3600_000;
+const DAY = 86_400_000;
 const hm = (s: string) => {
   const [h, m] = s.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 };
+const beijingTime = (t: number) => new Date(t + BEIJING).toISOString().slice(0, 16).replace('T', ' ');
 
 const recallAfterHit: RuleDef<{ withinMinutes: number }> = {
   id: 'behaviour.recall_after_hit',
@@ -73,21 +72,26 @@ const recallAfterHit: RuleDef<{ withinMinutes: number }> = {
       .map((r) => ({ messageId: r.id, rule: recallAfterHit.id, severity: 'high', match: `撤回了命中 ${r.rules} 的消息 / recalled a message that hit ${r.rules}` })),
 };
 
+/** Row indices of staff-to-customer messages of one kind. */
+function staffToCustomerOf(t: MessageTable, kind: Kind): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < t.length; i++) if (t.kind[i] === kind && t.flags[i]! & STAFF_TO_CUSTOMER) out.push(i);
+  return out;
+}
+
 const redpacket: RuleDef<{ minYuan: number; highYuan: number }> = {
   id: 'behaviour.redpacket_to_customer',
   zh: '员工向客户发红包',
   en: 'Red packet from staff to a customer',
   defaults: { minYuan: 0, highYuan: 200 },
   run: (ctx, p) =>
-    ctx
-      .messagesWithRaw(`msgtype IN ('redpacket', 'external_redpacket')`)
-      .filter((m) => ctx.staffToCustomer(m))
-      .flatMap((m): BehaviourHit[] => {
-        const body = (JSON.parse(m.raw) as Record<string, any>).redpacket ?? (JSON.parse(m.raw) as Record<string, any>).external_redpacket ?? {};
-        const yuan = Number(body.totalamount ?? 0) / 100;
-        if (yuan < p.minYuan) return [];
-        return [{ messageId: m.id, rule: redpacket.id, severity: yuan >= p.highYuan ? 'high' : 'medium', match: `红包 ${yuan.toFixed(2)} 元 / red packet CNY ${yuan.toFixed(2)}` }];
-      }),
+    staffToCustomerOf(ctx.messages, Kind.RedPacket).flatMap((i): BehaviourHit[] => {
+      const raw = ctx.raw(i);
+      const body = raw.redpacket ?? raw.external_redpacket ?? {};
+      const yuan = Number(body.totalamount ?? 0) / 100;
+      if (yuan < p.minYuan) return [];
+      return [{ messageId: ctx.messages.id[i]!, rule: redpacket.id, severity: yuan >= p.highYuan ? 'high' : 'medium', match: `红包 ${yuan.toFixed(2)} 元 / red packet CNY ${yuan.toFixed(2)}` }];
+    }),
 };
 
 const offHours: RuleDef<{ start: string; end: string; weekends: boolean }> = {
@@ -95,21 +99,42 @@ const offHours: RuleDef<{ start: string; end: string; weekends: boolean }> = {
   zh: '非工作时间联系客户',
   en: 'Contact with a customer outside working hours',
   defaults: { start: '08:00', end: '20:00', weekends: true },
-  run: (ctx, p) =>
-    ctx
-      .messages('msgtime IS NOT NULL AND conversation_id IS NOT NULL')
-      .filter((m) => {
-        if (!ctx.staffToCustomer(m)) return false;
-        const d = new Date(m.msgtime! + BEIJING);
-        const minutes = d.getUTCHours() * 60 + d.getUTCMinutes();
-        const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
-        return minutes < hm(p.start) || minutes >= hm(p.end) || (p.weekends && weekend);
-      })
-      .map((m) => {
-        const d = new Date(m.msgtime! + BEIJING).toISOString().slice(0, 16).replace('T', ' ');
-        return { messageId: m.id, rule: offHours.id, severity: 'low', match: `${d}（北京时间）/ Beijing time` };
-      }),
+  run: (ctx, p) => {
+    const t = ctx.messages;
+    const start = hm(p.start);
+    const end = hm(p.end);
+    const out: BehaviourHit[] = [];
+    for (const i of t.inTimeOrder((i) => t.conv[i]! >= 0 && (t.flags[i]! & STAFF_TO_CUSTOMER) !== 0)) {
+      const local = t.time[i]! + BEIJING;
+      const minutes = Math.floor((((local % DAY) + DAY) % DAY) / 60_000);
+      const weekday = (((Math.floor(local / DAY) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+      if (minutes < start || minutes >= end || (p.weekends && (weekday === 0 || weekday === 6))) {
+        out.push({ messageId: t.id[i]!, rule: offHours.id, severity: 'low', match: `${beijingTime(t.time[i]!)}（北京时间）/ Beijing time` });
+      }
+    }
+    return out;
+  },
 };
+
+/** Messages of each list sent to at least `min` distinct recipients within `windowMs`, in time order. */
+function crowdedWindows(list: number[], t: MessageTable, min: number, windowMs: number): Set<number> {
+  const flagged = new Set<number>();
+  const count = new Map<number, number>(); // recipient → messages of the window to them
+  let lo = 0;
+  for (let hi = 0; hi < list.length; hi++) {
+    const to = t.firstTo[list[hi]!]!;
+    count.set(to, (count.get(to) ?? 0) + 1);
+    while (t.time[list[hi]!]! - t.time[list[lo]!]! > windowMs) {
+      const gone = t.firstTo[list[lo]!]!;
+      const left = count.get(gone)! - 1;
+      if (left) count.set(gone, left);
+      else count.delete(gone);
+      lo++;
+    }
+    if (count.size >= min) for (let k = lo; k <= hi; k++) flagged.add(list[k]!);
+  }
+  return flagged;
+}
 
 const massSend: RuleDef<{ minRecipients: number; windowMinutes: number; minLength: number }> = {
   id: 'behaviour.mass_send',
@@ -117,23 +142,32 @@ const massSend: RuleDef<{ minRecipients: number; windowMinutes: number; minLengt
   en: 'The same text to many customers in a short window',
   defaults: { minRecipients: 10, windowMinutes: 60, minLength: 8 },
   run: (ctx, p) => {
-    const groups = new Map<string, { id: number; t: number; to: string }[]>();
-    for (const m of ctx.messagesWithRaw(`msgtype = 'text' AND msgtime IS NOT NULL AND length(text) >= ?`, p.minLength)) {
-      if (!ctx.staffToCustomer(m)) continue;
-      const key = `${m.sender}\u0000${m.text.replace(/\s+/g, '')}`;
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ id: m.id, t: m.msgtime!, to: m.to[0] ?? '' });
+    const t = ctx.messages;
+    const windowMs = p.windowMinutes * 60_000;
+    // group by sender and a 52-bit key of the text; a group that looks crowded is then checked on the texts themselves
+    const groups = new Map<string, number[]>();
+    for (const i of t.inTimeOrder((i) => t.kind[i] === Kind.Text && t.textLen[i]! >= p.minLength && (t.flags[i]! & STAFF_TO_CUSTOMER) !== 0)) {
+      const key = `${t.sender[i]}:${t.textKey[i]}`;
+      const list = groups.get(key);
+      if (list) list.push(i);
+      else groups.set(key, [i]);
     }
     const out: BehaviourHit[] = [];
     for (const list of groups.values()) {
       if (list.length < p.minRecipients) continue;
-      let lo = 0;
-      const flagged = new Set<number>();
-      for (let hi = 0; hi < list.length; hi++) {
-        while (list[hi]!.t - list[lo]!.t > p.windowMinutes * 60_000) lo++;
-        const window = list.slice(lo, hi + 1);
-        if (new Set(window.map((x) => x.to)).size >= p.minRecipients) for (const x of window) flagged.add(x.id);
+      const suspects = crowdedWindows(list, t, p.minRecipients, windowMs);
+      if (!suspects.size) continue;
+      const exact = new Map<string, number[]>();
+      for (const i of list) {
+        if (!suspects.has(i)) continue;
+        const key = ctx.text(i).replace(/\s+/g, '');
+        (exact.get(key) ?? exact.set(key, []).get(key)!).push(i);
       }
-      for (const id of flagged) out.push({ messageId: id, rule: massSend.id, severity: 'medium', match: `${p.windowMinutes} 分钟内向 ≥${p.minRecipients} 名客户发送相同内容 / same text to ≥${p.minRecipients} customers within ${p.windowMinutes} min` });
+      for (const same of exact.values()) {
+        for (const i of crowdedWindows(same, t, p.minRecipients, windowMs)) {
+          out.push({ messageId: t.id[i]!, rule: massSend.id, severity: 'medium', match: `${p.windowMinutes} 分钟内向 ≥${p.minRecipients} 名客户发送相同内容 / same text to ≥${p.minRecipients} customers within ${p.windowMinutes} min` });
+        }
+      }
     }
     return out;
   },
@@ -149,11 +183,12 @@ const afterDisagree: RuleDef<Record<string, never>> = {
     const byContact = new Map<string, { status: string; at: number }[]>();
     for (const c of consents) (byContact.get(c.contact) ?? byContact.set(c.contact, []).get(c.contact)!).push(c);
     const out: BehaviourHit[] = [];
+    const messagesTo = ctx.db.prepare(`SELECT id, sender, msgtime FROM messages WHERE msgtime IS NOT NULL AND msgtype NOT IN ('agree', 'disagree') AND tolist LIKE ? ORDER BY msgtime, id`);
     for (const [contact, list] of byContact) {
       if (!list.some((c) => c.status === 'disagree')) continue;
-      for (const m of ctx.messages(`msgtime IS NOT NULL AND msgtype NOT IN ('agree', 'disagree') AND tolist LIKE ?`, `%"${contact}"%`)) {
+      for (const m of messagesTo.all(`%"${contact}"%`) as { id: number; sender: string; msgtime: number }[]) {
         if (!ctx.isStaff(m.sender)) continue;
-        const last = list.filter((c) => c.at <= m.msgtime!).at(-1);
+        const last = list.filter((c) => c.at <= m.msgtime).at(-1);
         if (last?.status === 'disagree') out.push({ messageId: m.id, rule: afterDisagree.id, severity: 'high', match: `客户 ${contact} 已拒绝存档 / ${contact} refused archiving` });
       }
     }
@@ -168,18 +203,15 @@ const customerFile: RuleDef<{ namePattern: string; extensions: string[] }> = {
   defaults: { namePattern: '客户|名单|身份证|明细|资料|信息表|通讯录|流水', extensions: ['xls', 'xlsx', 'csv', 'zip', 'rar', '7z', 'txt', 'db'] },
   run: (ctx, p) => {
     const re = new RegExp(p.namePattern);
-    return ctx
-      .messagesWithRaw(`msgtype = 'file'`)
-      .filter((m) => ctx.staffToCustomer(m))
-      .flatMap((m): BehaviourHit[] => {
-        const f = (JSON.parse(m.raw) as Record<string, any>).file ?? {};
-        const name = String(f.filename ?? '');
-        const ext = String(f.fileext ?? name.split('.').pop() ?? '').toLowerCase();
-        const byName = re.test(name);
-        const byExt = p.extensions.includes(ext);
-        if (!byName && !byExt) return [];
-        return [{ messageId: m.id, rule: customerFile.id, severity: byName ? 'high' : 'medium', match: name }];
-      });
+    return staffToCustomerOf(ctx.messages, Kind.File).flatMap((i): BehaviourHit[] => {
+      const f = ctx.raw(i).file ?? {};
+      const name = String(f.filename ?? '');
+      const ext = String(f.fileext ?? name.split('.').pop() ?? '').toLowerCase();
+      const byName = re.test(name);
+      const byExt = p.extensions.includes(ext);
+      if (!byName && !byExt) return [];
+      return [{ messageId: ctx.messages.id[i]!, rule: customerFile.id, severity: byName ? 'high' : 'medium', match: name }];
+    });
   },
 };
 
@@ -188,23 +220,24 @@ const linkDomain: RuleDef<{ allow: string[] }> = {
   zh: '发送非白名单域名链接',
   en: 'A link to a domain not on the allow list',
   defaults: { allow: ['weixin.qq.com', 'work.weixin.qq.com', 'qq.com', 'gov.cn', 'pbc.gov.cn', 'nfra.gov.cn'] },
-  run: (ctx, p) =>
-    ctx
-      .messagesWithRaw(`msgtype IN ('link', 'news', 'docmsg', 'text') AND text LIKE '%http%'`)
-      .filter((m) => ctx.isStaff(m.sender))
-      .flatMap((m): BehaviourHit[] => {
-        const urls = m.text.match(/https?:\/\/[^\s"'<>，。]+/g) ?? [];
-        const bad = urls.filter((u) => {
-          let host: string;
-          try {
-            host = new URL(u).hostname.toLowerCase();
-          } catch {
-            return true;
-          }
-          return !p.allow.some((d) => host === d || host.endsWith(`.${d}`));
-        });
-        return bad.length ? [{ messageId: m.id, rule: linkDomain.id, severity: 'medium', match: bad[0]! }] : [];
-      }),
+  run: (ctx, p) => {
+    const t = ctx.messages;
+    const out: BehaviourHit[] = [];
+    for (const [i, text] of t.httpText) {
+      if (!t.isStaff(t.sender[i]!)) continue;
+      const bad = (text.match(/https?:\/\/[^\s"'<>，。]+/g) ?? []).find((u) => {
+        let host: string;
+        try {
+          host = new URL(u).hostname.toLowerCase();
+        } catch {
+          return true;
+        }
+        return !p.allow.some((d) => host === d || host.endsWith(`.${d}`));
+      });
+      if (bad) out.push({ messageId: t.id[i]!, rule: linkDomain.id, severity: 'medium', match: bad });
+    }
+    return out;
+  },
 };
 
 const unanswered: RuleDef<{ hours: number }> = {
@@ -213,18 +246,34 @@ const unanswered: RuleDef<{ hours: number }> = {
   en: 'A customer left unanswered',
   defaults: { hours: 24 },
   run: (ctx, p) => {
+    const t = ctx.messages;
+    const limit = p.hours * 3600_000;
     const out: BehaviourHit[] = [];
     // an archive ends where its last message is: wait times are measured up to there, not to today
-    const end = (ctx.db.prepare('SELECT max(msgtime) FROM messages').pluck().get() as number | null) ?? Date.now();
-    const byConv = new Map<number, Msg[]>();
-    for (const m of ctx.messages('conversation_id IS NOT NULL AND msgtime IS NOT NULL')) (byConv.get(m.conversation_id!) ?? byConv.set(m.conversation_id!, []).get(m.conversation_id!)!).push(m);
+    let end = -Infinity;
+    for (let i = 0; i < t.length; i++) if (t.time[i]! > end) end = t.time[i]!;
+    if (end === -Infinity) end = Date.now();
+    const byConv = new Map<number, number[]>();
+    for (const i of t.inTimeOrder((i) => t.conv[i]! >= 0)) {
+      const list = byConv.get(t.conv[i]!);
+      if (list) list.push(i);
+      else byConv.set(t.conv[i]!, [i]);
+    }
     for (const list of byConv.values()) {
-      for (let i = 0; i < list.length; i++) {
-        const m = list[i]!;
-        if (!ctx.isCustomer(m.sender) || (i > 0 && ctx.isCustomer(list[i - 1]!.sender) && m.msgtime! - list[i - 1]!.msgtime! < p.hours * 3600_000)) continue;
-        const reply = list.slice(i + 1).find((x) => ctx.isStaff(x.sender));
-        const waited = (reply?.msgtime ?? end) - m.msgtime!;
-        if (waited > p.hours * 3600_000) out.push({ messageId: m.id, rule: unanswered.id, severity: 'low', match: `${Math.round(waited / 3600_000)} 小时未回复 / unanswered for ${Math.round(waited / 3600_000)} h` });
+      // walking back, the next staff message after each position: one pass, not one search per message
+      let nextStaff = -1;
+      const replyAt = new Float64Array(list.length);
+      for (let k = list.length - 1; k >= 0; k--) {
+        replyAt[k] = nextStaff < 0 ? end : t.time[nextStaff]!;
+        if (t.isStaff(t.sender[list[k]!]!)) nextStaff = list[k]!;
+      }
+      for (let k = 0; k < list.length; k++) {
+        const i = list[k]!;
+        if (!t.isCustomer(t.sender[i]!)) continue;
+        const prev = k > 0 ? list[k - 1]! : -1;
+        if (prev >= 0 && t.isCustomer(t.sender[prev]!) && t.time[i]! - t.time[prev]! < limit) continue;
+        const waited = replyAt[k]! - t.time[i]!;
+        if (waited > limit) out.push({ messageId: t.id[i]!, rule: unanswered.id, severity: 'low', match: `${Math.round(waited / 3600_000)} 小时未回复 / unanswered for ${Math.round(waited / 3600_000)} h` });
       }
     }
     return out;
@@ -251,8 +300,6 @@ const complaintEscalation: RuleDef<Record<string, never>> = {
 
 export const BEHAVIOUR_RULES: RuleDef<any>[] = [recallAfterHit, redpacket, offHours, massSend, afterDisagree, customerFile, linkDomain, unanswered, complaintEscalation];
 
-
-
 export function ruleSettings(db: Db): RuleSetting[] {
   const stored = new Map((db.prepare('SELECT rule, enabled, params FROM rule_settings').all() as { rule: string; enabled: number; params: string }[]).map((r) => [r.rule, r]));
   return BEHAVIOUR_RULES.map((r) => {
@@ -261,8 +308,7 @@ export function ruleSettings(db: Db): RuleSetting[] {
   });
 }
 
-export function runBehaviour(db: Db): BehaviourHit[] {
-  const ctx = new Ctx(db);
+export function runBehaviour(db: Db, ctx: Ctx = new Ctx(db)): BehaviourHit[] {
   const settings = new Map(ruleSettings(db).map((s) => [s.rule, s]));
   return BEHAVIOUR_RULES.flatMap((r) => {
     const s = settings.get(r.id)!;

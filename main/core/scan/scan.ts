@@ -10,9 +10,13 @@ import type { Hit, Speaker } from '../detect/types.js';
 import type { Db } from '../store/index.js';
 import { activeSet, detectorFor, seedDefault } from '../rules/dictionaries.js';
 import { ruleSettings, runBehaviour, Ctx } from './behaviour.js';
+import { CUSTOMER_SENDER, MESSAGE_ROW_COLUMNS, MessageTable, Parties, STAFF_SENDER, STAFF_TO_CUSTOMER, type MessageRow } from './messageTable.js';
 
 const BATCH = 20_000;
 const LIST_LIMIT = 200;
+const INSERT_ROWS = 64;
+
+type NewHit = { messageId: number; hit: Hit; source: string; status?: string };
 
 export async function scan(db: Db, opts: { full?: boolean; user?: string; defaultDictionary?: string; onProgress?: (p: { scanned: number; total: number }) => void } = {}): Promise<ScanResult> {
   const started = Date.now();
@@ -25,46 +29,102 @@ export async function scan(db: Db, opts: { full?: boolean; user?: string; defaul
   const result: ScanResult = { scanId, scanned: 0, hits: 0, retired: 0, active: 0, byCategory: {}, appeared: [], disappeared: [], dictionaries: set.sources, tookMs: 0 };
 
   const now = Date.now();
-  const insert = db.prepare(
-    `INSERT INTO hits(message_id, rule, category, severity, start, end, match, source, scan_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(message_id, rule, start, end) WHERE retired_scan_id IS NULL DO NOTHING`,
-  );
+  // scan id and time are the same for every hit of this scan: literals (integers), not bound per row
+  const row = `(?, ?, ?, ?, ?, ?, ?, ?, ${scanId}, ?, ${now})`;
+  const insertSql = (rows: number) =>
+    `INSERT INTO hits(message_id, rule, category, severity, start, end, match, source, scan_id, status, created_at) VALUES ${Array.from({ length: rows }, () => row).join(', ')}
+     ON CONFLICT(message_id, rule, start, end) WHERE retired_scan_id IS NULL DO NOTHING`;
+  const insert = db.prepare(insertSql(1));
   const retire = db.prepare('UPDATE hits SET retired_scan_id = ? WHERE id = ?');
+  /**
+   * New hits in statements of INSERT_ROWS rows (a statement per hit cost more than finding them).
+   * The first LIST_LIMIT go one by one, for their ids in `appeared`. A conflict (the same hit
+   * already active) cannot happen after reconciling with `stale`; DO NOTHING stays as a guard and
+   * `changes` keeps the count honest.
+   */
+  const insertMany = db.prepare(insertSql(INSERT_ROWS));
+  const args: unknown[] = new Array(INSERT_ROWS * 9);
+  const put = (f: NewHit, at: number) => {
+    args[at] = f.messageId;
+    args[at + 1] = f.hit.rule;
+    args[at + 2] = f.hit.category;
+    args[at + 3] = f.hit.severity;
+    args[at + 4] = f.hit.start;
+    args[at + 5] = f.hit.end;
+    args[at + 6] = f.hit.match;
+    args[at + 7] = f.source;
+    args[at + 8] = f.status ?? 'new';
+  };
+  const one = (f: NewHit) => {
+    put(f, 0);
+    return insert.run(...args.slice(0, 9));
+  };
+  const count = (h: { category: string }) => {
+    result.byCategory[h.category] = (result.byCategory[h.category] ?? 0) + 1;
+  };
+  const insertHits = (fresh: NewHit[]) => {
+    let k = 0;
+    for (; k < fresh.length && result.appeared.length < LIST_LIMIT; k++) {
+      const f = fresh[k]!;
+      const res = one(f);
+      if (res.changes) added(Number(res.lastInsertRowid), f.messageId, f.hit);
+    }
+    for (; k + INSERT_ROWS <= fresh.length; k += INSERT_ROWS) {
+      for (let j = 0; j < INSERT_ROWS; j++) {
+        put(fresh[k + j]!, j * 9);
+        count(fresh[k + j]!.hit);
+      }
+      result.hits += insertMany.run(...args).changes;
+    }
+    for (; k < fresh.length; k++) {
+      const f = fresh[k]!;
+      if (one(f).changes) {
+        result.hits++;
+        count(f.hit);
+      }
+    }
+  };
   const existing = db.prepare(`SELECT id, message_id, rule, start, end, category, match FROM hits WHERE message_id BETWEEN ? AND ? AND retired_scan_id IS NULL AND source != 'behaviour'`);
   const msgidOf = db.prepare('SELECT msgid FROM messages WHERE id = ?').pluck();
   const mark = db.prepare(`UPDATE meta SET value = ? WHERE key = 'scan_upto'`);
   const note = (list: ScanChange[], c: ScanChange) => list.length < LIST_LIMIT && list.push(c);
   const added = (id: number, messageId: number, h: { rule: string; category: string; match: string }) => {
     result.hits++;
-    result.byCategory[h.category] = (result.byCategory[h.category] ?? 0) + 1;
+    count(h);
     note(result.appeared, { hit: id, msgid: msgidOf.get(messageId) as string, rule: h.rule, category: h.category, match: h.match });
   };
 
-  const ctx = new Ctx(db);
+  const parties = new Parties(db);
   const upto = opts.full ? 0 : Number(db.prepare(`SELECT value FROM meta WHERE key = 'scan_upto'`).pluck().get() ?? 0);
+  // a full scan reads every message anyway: the behaviour rules' table is filled on the way
+  const table = upto === 0 ? new MessageTable(parties) : null;
+  const rowsTable = table ?? new MessageTable(parties);
   const total = db.prepare('SELECT count(*) FROM messages WHERE id > ?').pluck().get(upto) as number;
-  const select = db.prepare('SELECT id, sender, tolist, text FROM messages WHERE id > ? ORDER BY id LIMIT ?');
-  const speaker = (r: { sender: string; tolist: string }): Speaker => {
-    if (ctx.isStaff(r.sender)) return (JSON.parse(r.tolist) as string[]).some((t) => ctx.isCustomer(t)) ? 'staff' : 'internal';
-    return ctx.isCustomer(r.sender) ? 'customer' : 'both';
+  const select = db.prepare(`SELECT ${MESSAGE_ROW_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`).raw(true);
+  const speaker = (i: number): Speaker => {
+    const f = rowsTable.flags[i]!;
+    if (f & STAFF_SENDER) return f & STAFF_TO_CUSTOMER ? 'staff' : 'internal';
+    return f & CUSTOMER_SENDER ? 'customer' : 'both';
   };
   for (let after = upto; ; ) {
-    const rows = select.all(after, BATCH) as { id: number; sender: string; tolist: string; text: string }[];
+    const rows = select.all(after, BATCH) as MessageRow[];
     if (!rows.length) break;
-    const found = rows.map((r) => (r.text ? detector.detect(r.text, speaker(r)) : ([] as Hit[])));
+    if (!table) rowsTable.length = 0; // an incremental scan only needs this batch's flags
+    const first = rowsTable.length;
+    for (const r of rows) rowsTable.add(r);
+    const found = rows.map((r, k) => (r[6] ? detector.detect(r[6], speaker(first + k)) : ([] as Hit[])));
     db.transaction(() => {
-      const lo = rows[0]!.id;
-      const hi = rows[rows.length - 1]!.id;
+      const lo = rows[0]![0];
+      const hi = rows[rows.length - 1]![0];
       const stale = new Map((existing.all(lo, hi) as { id: number; message_id: number; rule: string; start: number; end: number; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}:${h.start}:${h.end}`, h]));
+      const fresh: NewHit[] = [];
       rows.forEach((r, i) => {
         for (const h of found[i]!) {
-          const key = `${r.id}:${h.rule}:${h.start}:${h.end}`;
-          if (stale.delete(key)) continue; // still found: unchanged
-          const source = h.category === 'pii' ? 'pii' : (dictOf.get(h.rule) ?? 'dictionary');
-          const res = insert.run(r.id, h.rule, h.category, h.severity, h.start, h.end, h.match, source, scanId, 'new', now);
-          if (res.changes) added(Number(res.lastInsertRowid), r.id, h);
+          if (stale.size && stale.delete(`${r[0]}:${h.rule}:${h.start}:${h.end}`)) continue; // still found: unchanged
+          fresh.push({ messageId: r[0], hit: h, source: h.category === 'pii' ? 'pii' : (dictOf.get(h.rule) ?? 'dictionary') });
         }
       });
+      insertHits(fresh);
       for (const h of stale.values()) {
         retire.run(scanId, h.id);
         result.retired++;
@@ -73,20 +133,21 @@ export async function scan(db: Db, opts: { full?: boolean; user?: string; defaul
       mark.run(String(Math.max(hi, Number(db.prepare(`SELECT value FROM meta WHERE key = 'scan_upto'`).pluck().get() ?? 0))));
     })();
     result.scanned += rows.length;
-    after = rows[rows.length - 1]!.id;
+    after = rows[rows.length - 1]![0];
     opts.onProgress?.({ scanned: result.scanned, total });
     await new Promise((r) => setImmediate(r));
   }
 
   // behaviour rules look at the whole store: reconcile all of their hits
-  const candidates = runBehaviour(db);
+  const candidates = runBehaviour(db, new Ctx(db, parties, table ?? undefined));
   db.transaction(() => {
     const stale = new Map((db.prepare(`SELECT id, message_id, rule, category, match FROM hits WHERE source = 'behaviour' AND retired_scan_id IS NULL`).all() as { id: number; message_id: number; rule: string; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}`, h]));
+    const fresh: NewHit[] = [];
     for (const c of candidates) {
-      if (stale.delete(`${c.messageId}:${c.rule}`)) continue;
-      const res = insert.run(c.messageId, c.rule, 'behaviour', c.severity, 0, 0, c.match, 'behaviour', scanId, c.escalate ? 'escalated' : 'new', now);
-      if (res.changes) added(Number(res.lastInsertRowid), c.messageId, { rule: c.rule, category: 'behaviour', match: c.match });
+      if (stale.size && stale.delete(`${c.messageId}:${c.rule}`)) continue;
+      fresh.push({ messageId: c.messageId, hit: { category: 'behaviour', rule: c.rule, severity: c.severity, start: 0, end: 0, match: c.match }, source: 'behaviour', status: c.escalate ? 'escalated' : 'new' });
     }
+    insertHits(fresh);
     for (const h of stale.values()) {
       retire.run(scanId, h.id);
       result.retired++;

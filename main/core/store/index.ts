@@ -64,7 +64,7 @@ function tune(db: Db, opts: OpenOptions): void {
   // bench: TRUNCATE writes the store once and imports about 30% faster. FULL syncs at every
   // commit (a batch of thousands of messages), so a power cut cannot corrupt the store.
   db.pragma('journal_mode = TRUNCATE');
-  db.pragma(process.env.XS ?? 'synchronous = FULL');
+  db.pragma('synchronous = FULL');
   db.pragma('cache_size = -65536'); // 64 MiB of decrypted pages
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
