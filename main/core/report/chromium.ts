@@ -11,14 +11,15 @@
  * --print-to-pdf, so the CSP is what keeps scripts out.) The core never calls this on its own:
  * only a host injects it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const TIMEOUT_MS = 60_000;
+/** a minute, and a second more for every 50 KB of page (a case of thousands of messages), at most ten */
+const timeoutFor = (html: string) => Math.min(60_000 + Math.floor(html.length / 50), 600_000);
 
 /** CHROMIUM_PATH when set (used as given, even when it does not exist), else Debian's chromium. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): { binary: string | null; from: 'env' | 'system' } {
@@ -81,7 +82,8 @@ export function chromiumPrinter(opts: ChromiumPrinterOptions = {}): (html: strin
       // Chromium refuses to start its sandbox as root; elsewhere it keeps it
       const noSandbox = process.getuid?.() === 0 || env.WECOM_CHROMIUM_NO_SANDBOX === '1';
       const args = chromiumArgs(path.join(dir, 'profile'), out, pathToFileURL(page).href, noSandbox);
-      await run(binary, args, { ...env, HOME: env.HOME ?? dir }, opts.timeoutMs ?? TIMEOUT_MS);
+      // its config (crash reports included) goes to the temp folder too, not the user's home
+      await run(binary, args, { ...env, HOME: env.HOME ?? dir, XDG_CONFIG_HOME: path.join(dir, 'config') }, opts.timeoutMs ?? timeoutFor(html));
       let pdf: Buffer;
       try {
         pdf = fs.readFileSync(out);
@@ -107,7 +109,7 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: 
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child.pid);
+      killGroup(child);
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -116,7 +118,7 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       // helpers left behind by a crash go with the group
-      killGroup(child.pid);
+      if (process.platform !== 'win32') killGroup(child);
       if (timedOut) return reject(new Error(`Chromium 超时（${Math.round(timeoutMs / 1000)} 秒）/ Chromium timed out after ${Math.round(timeoutMs / 1000)} s`));
       if (code === 0) return resolve();
       const last = stderr
@@ -130,10 +132,12 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: 
   });
 }
 
-function killGroup(pid: number | undefined): void {
-  if (!pid) return;
+function killGroup(child: ChildProcess): void {
+  if (!child.pid) return;
   try {
-    process.kill(-pid, 'SIGKILL');
+    // POSIX: the whole group; Windows has no groups here, so the browser process itself
+    if (process.platform === 'win32') child.kill();
+    else process.kill(-child.pid, 'SIGKILL');
   } catch {
     // already gone
   }
