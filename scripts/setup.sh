@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian/Ubuntu machine needs: system packages (Chromium for the end-to-end
-# tests and the evidence pack's transcript.pdf, CJK fonts for Chinese screenshots and PDFs,
+# tests and the evidence pack's transcript.pdf, CJK and emoji fonts for Chinese screenshots and PDFs,
 # sqlcipher as an independent reader of the store, poppler-utils' pdftotext as one of the PDF),
 # then the pinned npm packages, then the build. Safe to run again.
 set -euo pipefail
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need_apt+=(fonts-noto-color-emoji)
 command -v sqlcipher >/dev/null 2>&1 || need_apt+=(sqlcipher)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then

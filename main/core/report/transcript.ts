@@ -11,7 +11,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 const time = (ms: number | null) => (ms ? new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '时间未知');
 /** A CSS string literal: every character that could end the string or the style element is escaped. */
 const cssString = (s: string) => `"${s.replace(/[^\p{L}\p{N} #·:._\/-]/gu, (c) => `\\${c.codePointAt(0)!.toString(16)} `)}"`;
-const FONTS = `"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","WenQuanYi Micro Hei",sans-serif`;
+const FONTS = `"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","WenQuanYi Micro Hei",sans-serif,"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"`;
 const MONO = `"Noto Sans Mono CJK SC","DejaVu Sans Mono",ui-monospace,monospace`;
 const who = (p: Party) => (p.kind === 'staff' ? `${p.name}（${[p.branch, p.subBranch].filter(Boolean).join(' ')}）` : p.kind === 'contact' ? `客户 ${p.name}` : p.name);
 
