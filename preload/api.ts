@@ -433,7 +433,8 @@ export const contract = {
   'evidence.create': {
     kind: 'write',
     needsStore: true,
-    input: z.object({ hits: z.array(z.number().int()).max(10_000).optional(), case: z.number().int().optional(), out: path }).strict(),
+    // pdf: false skips transcript.pdf (default: include it where the host can print)
+    input: z.object({ hits: z.array(z.number().int()).max(10_000).optional(), case: z.number().int().optional(), out: path, pdf: z.boolean().optional() }).strict(),
   },
   'evidence.verify': { kind: 'read', needsStore: false, input: z.object({ file: path }).strict() },
   'dashboard.get': { kind: 'read', needsStore: true, input: z.object({ from: epochMs, to: epochMs, branch: z.string().max(128).optional() }).strict() },
@@ -517,7 +518,8 @@ export type Outputs = {
   'log.list': AuditRow[];
   'log.verify': AuditVerify;
   'pii.unmask': { hit: number; match: string };
-  'evidence.create': { out: string; files: number; sha256: string; fingerprint: string };
+  /** pdf: whether transcript.pdf is in the pack; pdfReason: why not, when it is not */
+  'evidence.create': { out: string; files: number; sha256: string; fingerprint: string; packId: string; pdf: boolean; pdfReason?: string };
   'evidence.verify': { valid: boolean; problems: string[]; fingerprint: string | null; files: number };
   'report.create': { out: string; sheets: string[]; hits: number; fingerprint: string };
   'dashboard.get': Dashboard;

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian/Ubuntu machine needs: system packages (Chromium for the end-to-end
-# tests, CJK fonts for Chinese screenshots, sqlcipher as an independent reader of the store),
+# tests and the evidence pack's transcript.pdf, CJK and emoji fonts for Chinese screenshots and PDFs,
+# sqlcipher as an independent reader of the store, poppler-utils' pdftotext as one of the PDF),
 # then the pinned npm packages, then the build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need_apt+=(fonts-noto-color-emoji)
 command -v sqlcipher >/dev/null 2>&1 || need_apt+=(sqlcipher)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -11,6 +11,7 @@ import { Session } from '../core/api/context.js';
 import { dispatch } from '../core/api/dispatch.js';
 import { CoreError, exitCodeFor } from '../core/api/errors.js';
 import { defaultDbPath } from '../core/paths.js';
+import { chromiumPrinter } from '../core/report/chromium.js';
 import { readPassphrase } from './prompt.js';
 import { formatTable, formatTime } from './format.js';
 
@@ -71,7 +72,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'cases update': { options: { status: { type: 'string' }, conclusion: { type: 'string' }, assignee: { type: 'string' }, note: { type: 'string' }, hits: { type: 'string' } }, usage: 'cases update ID [--status S] [--conclusion violation_confirmed|not_confirmed] [--assignee U] [--note T] [--hits ID,…] --db FILE', minArgs: 1, maxArgs: 1 },
   'log verify': { options: {}, usage: 'log verify --db FILE', maxArgs: 0 },
   'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
-  evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip', maxArgs: 0 },
+  evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' }, 'no-pdf': { type: 'boolean' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip [--no-pdf]  (transcript.pdf via Chromium: CHROMIUM_PATH)', maxArgs: 0 },
   verify: { options: {}, usage: 'verify FILE.zip', minArgs: 1, maxArgs: 1 },
   'schedule list': { options: {}, usage: 'schedule list --db FILE', maxArgs: 0 },
   'schedule add': {
@@ -135,6 +136,7 @@ class Cli {
     samplesDir: samplesDir(),
     nativeDialogs: false,
     defaultDictionary: path.join(appRoot(), 'resources', 'dictionaries', 'default.json'),
+    printPdf: chromiumPrinter(),
   });
   constructor(
     readonly json: boolean,
@@ -498,8 +500,13 @@ async function run(argv: string[]): Promise<number> {
         const hits = typeof values.hits === 'string' ? ids_(values.hits, '--hits') : undefined;
         const caseId = typeof values.case === 'string' ? ids_(values.case, '--case')[0] : undefined;
         await cli.unlock();
-        const r = await cli.call('evidence.create', { out: path.resolve(values.out), ...(hits && { hits }), ...(caseId !== undefined && { case: caseId }) });
-        cli.print({ out: r.out, files: r.files, sha256: r.sha256, fingerprint: r.fingerprint }, () => `证据包 evidence pack: ${r.out}\n文件 files ${r.files}，SHA-256 ${r.sha256}\n公钥指纹 key fingerprint ${r.fingerprint}`);
+        const r = await cli.call('evidence.create', { out: path.resolve(values.out), ...(hits && { hits }), ...(caseId !== undefined && { case: caseId }), ...(values['no-pdf'] === true && { pdf: false }) });
+        cli.print(
+          { out: r.out, files: r.files, sha256: r.sha256, fingerprint: r.fingerprint, packId: r.packId, pdf: r.pdf, ...(r.pdfReason !== undefined && { pdfReason: r.pdfReason }) },
+          () =>
+            `证据包 evidence pack: ${r.out}（${r.packId}）\n文件 files ${r.files}，SHA-256 ${r.sha256}\n公钥指纹 key fingerprint ${r.fingerprint}\n` +
+            (r.pdf ? 'PDF 记录 transcript.pdf: 已包含 / included' : `PDF 记录 transcript.pdf: 未包含 / not included — ${r.pdfReason ?? ''}`),
+        );
         return 0;
       }
       case 'report': {

@@ -11,6 +11,7 @@ import { app, BrowserWindow, Menu, session as electronSession } from 'electron';
 import { Session } from '../core/api/context.js';
 import { defaultDataDir, defaultDbPath } from '../core/paths.js';
 import { registerIpc } from './ipc.js';
+import { printPdf } from './pdf.js';
 import { pickPaths } from './shell.js';
 
 const PRODUCT = '会话存档合规审计工作站';
@@ -38,6 +39,7 @@ const coreSession = new Session({
   samplesDir: samplesDir(),
   nativeDialogs: true,
   pickPaths,
+  printPdf,
   runSchedules: true,
   defaultDictionary: path.join(path.dirname(samplesDir()), 'dictionaries', 'default.json'),
 });

@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import type { ApiError, Result } from '../../preload/api.js';
 import { Session } from '../core/api/context.js';
 import { dispatch } from '../core/api/dispatch.js';
+import { chromiumPrinter } from '../core/report/chromium.js';
 
 export type TestServerOptions = {
   /** folder for the default store (defaultDbPath = <dataDir>/store.db); default: a fresh temp folder */
@@ -141,6 +142,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     samplesDir,
     nativeDialogs: false,
     defaultDictionary: path.resolve(path.join(samplesDir, '..', 'dictionaries', 'default.json')),
+    printPdf: chromiumPrinter(),
   });
 
   const streams = new Set<http.ServerResponse>();

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
+import { chromiumPrinter } from '../../main/core/report/chromium.js';
 import { cli, SAMPLES, tmpDir } from '../helpers/store.js';
 
 /** Rewrites a zip with Python's zipfile (an independent reader/writer) applying one change. */
@@ -24,7 +27,15 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w') as zout:
     if op == 'add': zout.writestr(name, b'extra')
 `;
 
-function packFixture() {
+/** The PDF's text, read by poppler's pdftotext (an independent reader; scripts/setup.sh installs it). */
+function pdfText(file: string): string {
+  const r = spawnSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `pdftotext (poppler-utils): ${r.error ?? r.stderr}`);
+  return r.stdout;
+}
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+function packFixture(env: Record<string, string> = {}, extra: string[] = []) {
   const dir = tmpDir();
   const db = path.join(dir, 's.db');
   cli(['init', '--db', db]);
@@ -34,7 +45,7 @@ function packFixture() {
   assert.ok(hits.length >= 3);
   const ids = hits.slice(0, 3).map((h: any) => h.id);
   const out = path.join(dir, 'pack.zip');
-  const r = cli(['evidence', '--db', db, '--hits', ids.join(','), '--out', out, '--json']);
+  const r = cli(['evidence', '--db', db, '--hits', ids.join(','), '--out', out, '--json', ...extra], env);
   assert.equal(r.code, 0, r.stderr);
   return { dir, db, out, ids, r: r.json };
 }
@@ -44,7 +55,9 @@ test('an evidence pack: contents read by independent tools, signature checked by
   assert.equal(r.out, out);
   assert.match(r.sha256, /^[0-9a-f]{64}$/);
   const names = py('import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', out).trim().split('\n');
-  for (const n of ['manifest.json', 'manifest.sig', 'public-key.pem', 'messages.json', 'hits.json', 'audit-excerpt.json', 'transcript.html', 'README.txt']) assert.ok(names.includes(n), n);
+  for (const n of ['manifest.json', 'manifest.sig', 'public-key.pem', 'messages.json', 'hits.json', 'audit-excerpt.json', 'transcript.html', 'transcript.pdf', 'README.txt']) assert.ok(names.includes(n), n);
+  assert.equal(r.pdf, true, r.pdfReason);
+  assert.match(r.packId, /^EP-\d{8}-\d{6}-[0-9a-f]{4}$/);
   assert.equal(names.length, r.files);
   const x = path.join(dir, 'x');
   py('import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', out, x);
@@ -59,6 +72,23 @@ test('an evidence pack: contents read by independent tools, signature checked by
   assert.doesNotMatch(html, /<script|<a /i);
   const audit = JSON.parse(fs.readFileSync(path.join(x, 'audit-excerpt.json'), 'utf8'));
   assert.ok(Array.isArray(audit));
+  // the PDF: a real PDF, signed like every file, and the transcript's Chinese text is in it as text
+  const pdf = fs.readFileSync(path.join(x, 'transcript.pdf'));
+  assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  const listed = manifest.files.find((f: any) => f.path === 'transcript.pdf');
+  assert.ok(listed, 'transcript.pdf is in the manifest');
+  assert.equal(listed.size, pdf.length);
+  assert.equal(manifest.packId, r.packId);
+  const text = squash(pdfText(path.join(x, 'transcript.pdf')));
+  assert.ok(text.includes('证据包会话记录'), 'title');
+  assert.ok(text.includes(`证据包${r.packId}`), 'the pack id in the running header');
+  assert.match(text, /第1页\/共\d+页/, 'page numbers in the footer');
+  for (const h of hits) {
+    assert.ok(text.includes(squash(h.match)), `hit match ${h.match}`);
+    const m = messages.find((m: any) => m.msgid === h.msgid);
+    assert.ok(text.includes(squash(m.text).slice(0, 12)), `message text ${m.text.slice(0, 12)}`);
+  }
+  assert.match(fs.readFileSync(path.join(x, 'README.txt'), 'utf8'), /transcript\.pdf/);
   // every file's SHA-256 with sha256sum, the signature with OpenSSL: no code of ours involved
   for (const f of manifest.files) {
     const sum = spawnSync('sha256sum', [path.join(x, f.path)], { encoding: 'utf8' }).stdout.split(' ')[0];
@@ -78,6 +108,8 @@ test('verify catches every kind of change to a pack (exit 5, the file named)', (
   const cases: [string, string, RegExp][] = [
     ['change', 'hits.json', /changed: hits\.json/],
     ['change', 'transcript.html', /changed: transcript\.html/],
+    ['change', 'transcript.pdf', /changed: transcript\.pdf/],
+    ['remove', 'transcript.pdf', /removed: transcript\.pdf/],
     ['remove', 'messages.json', /removed: messages\.json/],
     ['add', 'extra.txt', /added: extra\.txt/],
     ['change', 'manifest.json', /bad signature|manifest/],
@@ -128,4 +160,61 @@ test('a pack for a case holds the case and its timeline', () => {
   assert.equal(caseJson.title, '测试案件');
   assert.equal(cli(['verify', out]).code, 0);
   assert.equal(cli(['evidence', '--db', db, '--out', out]).code, 2);
+});
+
+test('no browser, or --no-pdf: the pack is still written and valid, and says there is no PDF', () => {
+  const names = (zip: string) => py('import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', zip).trim().split('\n');
+  const read = (zip: string, name: string) => py('import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())', zip, name);
+  const cases: [Record<string, string>, string[], RegExp][] = [
+    [{ CHROMIUM_PATH: '/nonexistent/chromium' }, [], /CHROMIUM_PATH.*\/nonexistent\/chromium/],
+    [{ CHROMIUM_PATH: '/bin/false' }, [], /Chromium.*exit 1/],
+    [{}, ['--no-pdf'], /--no-pdf/],
+  ];
+  const { dir, db, ids } = packFixture({}, ['--no-pdf']);
+  for (const [i, [env, extra, reason]] of cases.entries()) {
+    const out = path.join(dir, `nopdf-${i}.zip`);
+    const what = JSON.stringify([env, extra]);
+    const made = cli(['evidence', '--db', db, '--hits', ids.join(','), '--out', out, '--json', ...extra], env);
+    assert.equal(made.code, 0, `${what}: ${made.stderr}`);
+    const r = made.json;
+    assert.equal(r.pdf, false, what);
+    assert.match(r.pdfReason, reason, what);
+    assert.ok(!names(out).includes('transcript.pdf'), what);
+    assert.ok(names(out).includes('transcript.html'), what);
+    assert.ok(!JSON.parse(read(out, 'manifest.json')).files.some((f: any) => f.path === 'transcript.pdf'), what);
+    assert.match(read(out, 'README.txt'), /没有 PDF|no PDF/, what);
+    const v = cli(['verify', out, '--json']);
+    assert.equal(v.code, 0, v.stdout);
+    assert.equal(v.json.valid, true);
+  }
+  // and a person reading the text output is told too
+  const t = cli(['evidence', '--db', db, '--hits', ids.join(','), '--out', path.join(dir, 'text.zip')], { CHROMIUM_PATH: '/nonexistent/chromium' });
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /transcript\.pdf: 未包含 \/ not included/);
+});
+
+test('the Chromium printer: no request leaves the page, a hung browser is killed at the time limit, no temp files stay', async () => {
+  let requests = 0;
+  const server = http.createServer((_req, res) => {
+    requests++;
+    res.end('x');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const tmp = tmpDir();
+  try {
+    // no CSP here on purpose: the flags alone must keep the page off the network (IP literal and name)
+    const html = `<!doctype html><meta charset="utf-8"><title>t</title><p>网络测试</p><img src="http://127.0.0.1:${port}/a.png"><img src="http://localhost:${port}/b.png"><link rel="stylesheet" href="http://127.0.0.1:${port}/c.css">`;
+    const pdf = await chromiumPrinter({ tmpDir: tmp })(html);
+    assert.equal(Buffer.from(pdf.subarray(0, 5)).toString('latin1'), '%PDF-');
+    assert.equal(requests, 0, 'Chromium reached the local server');
+    const hang = path.join(tmp, 'hang.sh');
+    fs.writeFileSync(hang, '#!/bin/sh\nsleep 30 &\nsleep 30\n', { mode: 0o755 });
+    const started = Date.now();
+    await assert.rejects(chromiumPrinter({ env: { ...process.env, CHROMIUM_PATH: hang }, timeoutMs: 500, tmpDir: tmp })('<p>x</p>'), /timed out/);
+    assert.ok(Date.now() - started < 5000);
+    assert.deepEqual(fs.readdirSync(tmp).filter((n) => n.startsWith('wecom-pdf-')), [], 'temp folders removed');
+  } finally {
+    server.close();
+  }
 });

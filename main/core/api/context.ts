@@ -17,6 +17,12 @@ export type HostConfig = {
   runSchedules?: boolean;
   /** host-provided native dialogs (Electron only); core handlers never open windows */
   pickPaths?: (kind: 'files' | 'folder' | 'saveFile', title?: string) => Promise<string[]>;
+  /**
+   * Prints a self-contained HTML page (no script, no external request) to an A4 PDF: Electron's
+   * printToPDF in the desktop app, headless Chromium for the CLI and test server. Absent where the
+   * host cannot print; throws with a reason a person can read when printing fails.
+   */
+  printPdf?: (html: string) => Promise<Uint8Array>;
 };
 
 export type Actor = { user: string; role: 'admin' | 'compliance_manager' | 'risk_officer' | 'auditor'; branch: string };

@@ -341,7 +341,7 @@ const reviewSlice = {
   },
   'evidence.create': (i: In<'evidence.create'>, s: Session) => {
     if (!i.hits?.length && i.case === undefined) throw new CoreError('usage', '需要 --hits 或 --case', 'Give hits or a case');
-    return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s));
+    return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s), { printPdf: s.config.printPdf, pdf: i.pdf });
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
   'dashboard.get': (i: In<'dashboard.get'>, s: Session) => dashboard(s.requireStore().db, { from: i.from, to: i.to, ...(i.branch && { branch: i.branch }) }),

@@ -2,7 +2,10 @@
  * Evidence packs: a zip that anyone can check offline. It holds the messages (JSON, and a
  * self-contained HTML transcript that opens in any browser), their media, the hits with their
  * review history, the audit-log excerpt, and a manifest of every file's SHA-256 signed with the
- * store's Ed25519 key; the public key and its fingerprint travel with it.
+ * store's Ed25519 key; the public key and its fingerprint travel with it. Where the host can print
+ * (HostConfig.printPdf: Electron's printToPDF, or headless Chromium for the CLI and test server)
+ * the transcript is also a PDF, listed and signed like every other file; where it cannot, the
+ * pack is written without it and the result says why. The PDF never fails a pack.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,14 +21,43 @@ import { conversationWindow, locateMessage } from '../viewer/conversations.js';
 import { getMedia, sniffMime } from '../viewer/media.js';
 import { signingKey } from './signing.js';
 import { MANIFEST, PUBLIC_KEY, SIGNATURE, type PackManifest } from './verify.js';
-import { transcriptHtml } from './transcript.js';
+import { transcriptHtml, type TranscriptInput } from './transcript.js';
 
 const CONTEXT = 5;
 const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'video/mp4': 'mp4', 'application/pdf': 'pdf', 'audio/amr': 'amr', 'audio/silk': 'silk', 'application/zip': 'zip' };
 
-export type EvidenceResult = { out: string; files: number; sha256: string; fingerprint: string };
+export const TRANSCRIPT_PDF = 'transcript.pdf';
 
-export function buildEvidence(store: Store, sel: { hits?: number[]; caseId?: number }, out: string, user: string): EvidenceResult {
+export type EvidenceResult = { out: string; files: number; sha256: string; fingerprint: string; packId: string; pdf: boolean; pdfReason?: string };
+export type EvidenceOptions = {
+  /** the host's printer (HostConfig.printPdf); absent: no PDF */
+  printPdf?: (html: string) => Promise<Uint8Array>;
+  /** false: skip the PDF (CLI --no-pdf) */
+  pdf?: boolean;
+};
+
+const MIME: Record<string, string> = Object.fromEntries(Object.entries(EXT).map(([mime, ext]) => [ext, mime]));
+
+/** EP-YYYYMMDD-HHMMSS-xxxx, Beijing time: short enough to read out on a page header. */
+function newPackId(at: Date): string {
+  const t = new Date(at.getTime() + 8 * 3600_000).toISOString();
+  return `EP-${t.slice(0, 10).replaceAll('-', '')}-${t.slice(11, 19).replaceAll(':', '')}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+/** The transcript as a PDF, or why there is none. Never throws. */
+async function printTranscript(html: string, opts: EvidenceOptions): Promise<{ pdf: Uint8Array } | { reason: string }> {
+  if (opts.pdf === false) return { reason: '已按要求跳过 / skipped on request (--no-pdf)' };
+  if (!opts.printPdf) return { reason: '此程序无法打印 PDF / this host cannot print a PDF' };
+  try {
+    const pdf = await opts.printPdf(html);
+    if (pdf.length < 5 || Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-') return { reason: '打印结果不是 PDF / the printer did not return a PDF' };
+    return { pdf };
+  } catch (e) {
+    return { reason: (e as Error).message || String(e) };
+  }
+}
+
+export async function buildEvidence(store: Store, sel: { hits?: number[]; caseId?: number }, out: string, user: string, opts: EvidenceOptions = {}): Promise<EvidenceResult> {
   const db = store.db;
   let hitIds = sel.hits ?? [];
   let caseInfo: unknown = null;
@@ -69,17 +101,27 @@ export function buildEvidence(store: Store, sel: { hits?: number[]; caseId?: num
     return hitIds.some((id) => new RegExp(`(^|[=,])${id}(,|$)`).test(t) && /^(hits?|id)=/.test(t)) || (caseId !== undefined && t === `id=${caseId}`);
   });
   const key = signingKey(db);
-  const createdAt = new Date().toISOString();
+  const now = new Date();
+  const createdAt = now.toISOString();
+  const packId = newPackId(now);
   put('messages.json', JSON.stringify(ordered.map(({ body, ...m }) => ({ ...m, raw: body })), null, 2));
   put('hits.json', JSON.stringify(hits.map((h) => ({ ...h, reviews: reviews[h.id] })), null, 2));
   put('audit-excerpt.json', JSON.stringify(audit, null, 2));
   if (caseInfo) put('case.json', JSON.stringify(caseInfo, null, 2));
-  put('transcript.html', transcriptHtml({ messages: ordered, hits, mediaNames, createdAt, createdBy: user, fingerprint: key.fingerprint, caseTitle: (caseInfo as { title?: string } | null)?.title ?? null }));
+  const transcript: TranscriptInput = { messages: ordered, hits, mediaNames, createdAt, createdBy: user, fingerprint: key.fingerprint, packId, caseId: caseId ?? null, caseTitle: (caseInfo as { title?: string } | null)?.title ?? null };
+  put('transcript.html', transcriptHtml(transcript));
+  // the PDF's HTML carries its images inline: the printer sees one file and nothing else
+  const printed = await printTranscript(
+    transcriptHtml({ ...transcript, imageSrc: (name) => `data:${MIME[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream'};base64,${Buffer.from(files[name]!).toString('base64')}` }),
+    opts,
+  );
+  if ('pdf' in printed) put(TRANSCRIPT_PDF, printed.pdf);
   put(
     'README.txt',
     [
       '会话存档合规审计工作站 · 证据包 / WeCom Compliance Workstation · evidence pack',
       '',
+      `证据包编号 pack id: ${packId}`,
       `生成时间 created: ${createdAt}   生成人 by: ${user}`,
       `签名公钥指纹 public key fingerprint (SHA-256): ${key.fingerprint}`,
       '',
@@ -91,6 +133,9 @@ export function buildEvidence(store: Store, sel: { hits?: number[]; caseId?: num
       '  然后逐一核对 manifest.json 中每个文件的 sha256 / then check each file against its sha256 in manifest.json (sha256sum)',
       '',
       '打开 transcript.html 查看会话记录（离线可用）/ open transcript.html to read the conversation (works offline).',
+      ...('pdf' in printed
+        ? ['transcript.pdf 是同一记录的打印版（A4），同样列入签名清单 / transcript.pdf is the same record for print (A4), signed like every file.']
+        : [`本证据包没有 PDF 版记录 / no PDF transcript in this pack: ${printed.reason}`]),
     ].join('\n'),
   );
   const manifest: PackManifest = {
@@ -98,6 +143,7 @@ export function buildEvidence(store: Store, sel: { hits?: number[]; caseId?: num
     version: 1,
     createdAt,
     createdBy: user,
+    packId,
     storeId: store.storeId,
     publicKeyFingerprint: key.fingerprint,
     hits: hitIds,
@@ -115,5 +161,6 @@ export function buildEvidence(store: Store, sel: { hits?: number[]; caseId?: num
   const tmp = `${out}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, zip);
   fs.renameSync(tmp, out);
-  return { out, files: Object.keys(files).length, sha256: crypto.createHash('sha256').update(zip).digest('hex'), fingerprint: key.fingerprint };
+  const pdf = 'pdf' in printed ? { pdf: true } : { pdf: false, pdfReason: printed.reason };
+  return { out, files: Object.keys(files).length, sha256: crypto.createHash('sha256').update(zip).digest('hex'), fingerprint: key.fingerprint, packId, ...pdf };
 }
