@@ -10,14 +10,16 @@ const native = ['better-sqlite3-multiple-ciphers', 'electron'];
 // voice codecs load their own files at run time (silk.wasm beside silk-wasm's entry; benz-amr-recorder's asm.js worker body): left in node_modules
 const codecs = ['silk-wasm', 'benz-amr-recorder'];
 const esmBanner = { js: "import { createRequire as __wecomRequire } from 'node:module'; const require = __wecomRequire(import.meta.url);" };
+const worker = 'main/core/scan/detectWorker.ts';
 const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root };
 
 fs.rmSync(out, { recursive: true, force: true });
 const jobs = [
-  build({ ...common, entryPoints: { 'cli/main': 'main/cli/main.ts', 'testServer/index': 'main/testServer/index.ts' }, outdir: out, platform: 'node', format: 'esm', target: 'node20', external: [...native, ...codecs], banner: esmBanner }),
+  // the scan's detection thread sits beside each entry that may scan (main/core/scan/detectPool.ts looks there)
+  build({ ...common, entryPoints: { 'cli/main': 'main/cli/main.ts', 'cli/detectWorker': worker, 'testServer/index': 'main/testServer/index.ts', 'testServer/detectWorker': worker }, outdir: out, platform: 'node', format: 'esm', target: 'node20', external: [...native, ...codecs], banner: esmBanner }),
 ];
 if (fs.existsSync(path.join(root, 'main/electron/main.ts'))) {
-  jobs.push(build({ ...common, entryPoints: { 'electron/main': 'main/electron/main.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: [...native, ...codecs] }));
+  jobs.push(build({ ...common, entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/detectWorker': worker }, outdir: out, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: [...native, ...codecs] }));
   jobs.push(build({ ...common, entryPoints: { 'preload/index': 'preload/index.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }));
 }
 if (fs.existsSync(path.join(root, 'renderer/index.tsx'))) {

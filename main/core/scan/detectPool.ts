@@ -1,0 +1,104 @@
+/**
+ * Where a scan's detection runs: on a worker thread when the worker file is beside this code
+ * (source: detectWorker.ts; bundles: detectWorker.js/.cjs built next to each entry), in this
+ * thread otherwise. Either way the answer is the same hits: the worker builds the same Detector
+ * from the same entries.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Detector } from '../detect/engine.js';
+import type { Entry, Hit, Speaker } from '../detect/types.js';
+import type { WorkerReply, WorkerRequest } from './detectWorker.js';
+
+export interface DetectPool {
+  /** hits of each text, in order */
+  detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]>;
+  close(): Promise<void>;
+  readonly threaded: boolean;
+}
+
+function here(): string {
+  // ESM (source, CLI and test-server bundles) has import.meta.url; the Electron main bundle is CommonJS
+  return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+}
+
+function workerFile(): string | null {
+  const dir = path.dirname(here());
+  for (const name of ['detectWorker.js', 'detectWorker.cjs', 'detectWorker.ts']) {
+    const f = path.join(dir, name);
+    if (fs.existsSync(f)) return f;
+  }
+  return null;
+}
+
+const detectHere = (detector: Detector, texts: string[], speakers: Speaker[]): Hit[][] => texts.map((t, i) => (t ? detector.detect(t, speakers[i]!) : []));
+
+class InThread implements DetectPool {
+  readonly threaded = false;
+  constructor(private readonly detector: Detector) {}
+  async detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]> {
+    return detectHere(this.detector, texts, speakers);
+  }
+  async close(): Promise<void> {}
+}
+
+class Threaded implements DetectPool {
+  readonly threaded = true;
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (h: Hit[][]) => void; reject: (e: Error) => void }>();
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly fallback: Detector,
+  ) {
+    worker.on('message', (m: WorkerReply) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if ('error' in m) w.reject(new Error(m.error));
+      else w.resolve(m.hits);
+    });
+    const fail = (e: Error) => {
+      this.failure = e;
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => code !== 0 && fail(new Error(`detection worker exited with ${code}`)));
+  }
+
+  /** Never rejects: should the worker fail (a native module that will not load there), this thread does the batch. */
+  detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]> {
+    if (this.failure) return Promise.resolve(detectHere(this.fallback, texts, speakers));
+    const id = this.next++;
+    const answer = new Promise<Hit[][]>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'detect', id, texts, speakers } satisfies WorkerRequest);
+    });
+    return answer.catch(() => detectHere(this.fallback, texts, speakers));
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * A pool for these entries. `inThread` is the detector to fall back on (and the one used
+ * outright on a single core or when WECOM_DETECT_THREADS=0).
+ */
+export function detectPool(entries: Entry[], inThread: Detector): DetectPool {
+  const file = workerFile();
+  if (!file || os.availableParallelism() < 2 || process.env.WECOM_DETECT_THREADS === '0') return new InThread(inThread);
+  try {
+    const worker = new Worker(file);
+    worker.postMessage({ type: 'init', entries } satisfies WorkerRequest);
+    return new Threaded(worker, inThread);
+  } catch {
+    return new InThread(inThread);
+  }
+}
