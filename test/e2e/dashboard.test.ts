@@ -22,6 +22,7 @@ import { api, e2eHarness, SHOTS, storeWithSamples, watchErrors } from '../helper
 
 const PASS = 'e2e-dashboard-2026';
 const AUDITOR_PASS = 'auditor-dash-2026';
+const RISK_PASS = 'risk-xjk-dash-2026';
 const DAY = 86_400_000;
 const BEIJING = 8 * 3600_000;
 const beijingDate = (ms: number) => new Date(ms + BEIJING).toISOString().slice(0, 10);
@@ -59,7 +60,11 @@ function hitsShown(page: Page): Promise<Record<string, string>> {
   // no named functions in here: tsx would wrap them in a helper the page does not have
   return page.evaluate(() =>
     Object.fromEntries(
-      ['hits-category', 'hits-severity', 'hits-status-filter', 'hits-branch', 'hits-staff', 'hits-from', 'hits-to'].map((id) => [id, (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.value ?? '']).concat([['total', document.querySelector('[data-testid="hits-total"]')?.getAttribute('data-value') ?? '']]),
+      // a scoped user's disabled branch control shows the scope as its text
+      ['hits-category', 'hits-severity', 'hits-status-filter', 'hits-branch', 'hits-staff', 'hits-from', 'hits-to']
+        .map((id) => ({ id, e: document.querySelector(`[data-testid="${id}"]`) as HTMLSelectElement | null }))
+        .map(({ id, e }) => [id, !e ? '' : e.disabled ? (e.selectedOptions[0]?.textContent ?? '') : e.value])
+        .concat([['total', document.querySelector('[data-testid="hits-total"]')?.getAttribute('data-value') ?? '']]),
     ),
   );
 }
@@ -107,6 +112,10 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     context = await h.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Europe/London' });
     page = await context.newPage();
     problems = watchErrors(page);
+    // recharts says what it cannot draw (a chart without a size, say) as a warning
+    page.on('console', (m) => {
+      if (m.type() === 'warning') problems.push(`console warning: ${m.text()}`);
+    });
   });
   after(async () => {
     await context?.close();
@@ -376,6 +385,7 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
 
   test('an auditor sees the dashboard, and the schedules, but may not add, run or switch them', async () => {
     await api(h.srv, 'users.add', { user: 'audit01', role: 'auditor', password: AUDITOR_PASS });
+    await api(h.srv, 'users.add', { user: 'risk_xjk', role: 'risk_officer', branch: '新街口支行', password: RISK_PASS });
     await page.getByTestId('lock').click();
     await page.getByTestId('unlock-form').waitFor();
     await page.locator('#unlock-user').fill('audit01');
@@ -396,6 +406,46 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     await page.getByTestId('dash-from').fill(FROM);
     await page.getByTestId('dash-to').fill(TO);
     await waitValue(page, 'dash-total', await total({ from, to }));
+    assert.deepEqual(problems, []);
+  });
+  test('a branch-scoped risk officer: the dashboard is their branch, and so are their report schedules', async () => {
+    await page.getByTestId('lock').click();
+    await page.getByTestId('unlock-form').waitFor();
+    await page.locator('#unlock-user').fill('risk_xjk');
+    await page.locator('#unlock-pass').fill(RISK_PASS);
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('store-user').waitFor();
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('dash-period-custom').click();
+    await page.getByTestId('dash-from').fill(FROM);
+    await page.getByTestId('dash-to').fill(TO);
+    // the core limits this user's lists to the scope: the same count as a 新街口支行 dashboard
+    const n = await total({ from, to, branch: '新街口支行' });
+    assert.equal(await total({ from, to }), n, 'hits.list is scoped for this user');
+    await waitValue(page, 'dash-total', n);
+    assert.equal(await page.getByTestId('dash-branch').isDisabled(), true);
+    assert.equal(await page.getByTestId('dash-branch').innerText(), '新街口支行');
+    const shown = await bars(page);
+    assert.ok(shown.length > 0);
+    for (const b of shown) assert.equal(b.filter?.branch, '新街口支行');
+    const pick = shown.find((b) => b.chart === 'staff')!;
+    await bar(page, pick).click();
+    await expectHits(page, pick.filter!, pick.value, 'scoped staff bar');
+    // a report schedule of theirs is their branch
+    await page.getByTestId('nav-schedules').click();
+    await page.getByTestId('sched-kind-report').click();
+    assert.equal(await page.getByTestId('sched-branch').isDisabled(), true);
+    assert.match(await page.getByTestId('schedule-add').innerText(), /报表限于您的范围：新街口支行/);
+    await page.getByTestId('sched-name').fill('支行周报');
+    await page.getByTestId('sched-period').selectOption('weekly');
+    await page.getByTestId('sched-out').fill(path.join(h.dataDir, 'weekly'));
+    await page.getByTestId('sched-preset').selectOption('weekly');
+    await page.getByTestId('sched-add').click();
+    await page.getByTestId('schedule-added').waitFor();
+    const mine = (await api<Schedule[]>(h.srv, 'schedules.list')).find((x) => x.name === '支行周报')!;
+    assert.deepEqual(mine.params, { period: 'weekly', outDir: path.join(h.dataDir, 'weekly'), branch: '新街口支行' });
+    assert.equal(mine.cron, '0 7 * * 1');
+    assert.match(await page.locator(`[data-testid="schedule-row"][data-id="${mine.id}"]`).innerText(), /每周一 07:00[\s\S]*周报（上周一至周日）[\s\S]*机构：新街口支行/);
     assert.deepEqual(problems, []);
   });
 });
