@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Dashboard, HitFilter, Schedule, ScheduleRun, Stats } from '../../preload/api.js';
-import { api, e2eHarness, SHOTS, storeWithSamples, watchErrors } from '../helpers/e2e.js';
+import { api, e2eHarness, SHOTS, signInAs, storeWithSamples, watchErrors } from '../helpers/e2e.js';
 
 const PASS = 'e2e-dashboard-2026';
 const AUDITOR_PASS = 'auditor-dash-2026';
@@ -386,12 +386,7 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
   test('an auditor sees the dashboard, and the schedules, but may not add, run or switch them', async () => {
     await api(h.srv, 'users.add', { user: 'audit01', role: 'auditor', password: AUDITOR_PASS });
     await api(h.srv, 'users.add', { user: 'risk_xjk', role: 'risk_officer', branch: '新街口支行', password: RISK_PASS });
-    await page.getByTestId('lock').click();
-    await page.getByTestId('unlock-form').waitFor();
-    await page.locator('#unlock-user').fill('audit01');
-    await page.locator('#unlock-pass').fill(AUDITOR_PASS);
-    await page.getByTestId('unlock-submit').click();
-    await page.getByTestId('store-user').waitFor();
+    await signInAs(page, 'audit01', AUDITOR_PASS);
     await page.getByTestId('nav-schedules').click();
     await page.locator('[data-testid="schedule-row"]').first().waitFor();
     const guarded = [page.getByTestId('sched-add'), ...(await page.getByTestId('schedule-run').all()), ...(await page.getByTestId('schedule-toggle').all())];
@@ -409,12 +404,7 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     assert.deepEqual(problems, []);
   });
   test('a branch-scoped risk officer: the dashboard is their branch, and so are their report schedules', async () => {
-    await page.getByTestId('lock').click();
-    await page.getByTestId('unlock-form').waitFor();
-    await page.locator('#unlock-user').fill('risk_xjk');
-    await page.locator('#unlock-pass').fill(RISK_PASS);
-    await page.getByTestId('unlock-submit').click();
-    await page.getByTestId('store-user').waitFor();
+    await signInAs(page, 'risk_xjk', RISK_PASS);
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('dash-period-custom').click();
     await page.getByTestId('dash-from').fill(FROM);

@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { unzipSync, zipSync } from 'fflate';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { AuditRow, CaseDetail, HitRow, Result } from '../../preload/api.js';
-import { api, e2eHarness, SHOTS, storeWithSamples, watchErrors } from '../helpers/e2e.js';
+import { api, e2eHarness, SHOTS, signInAs, storeWithSamples, watchErrors } from '../helpers/e2e.js';
 
 const PASS = 'e2e-review-2026';
 const AUDITOR_PASS = 'auditor-pass-2026';
@@ -395,12 +395,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.match(await page.locator('[data-testid="user-row"][data-user="risk_xjk"]').innerText(), /风险经理\s+新街口支行/);
     await page.screenshot({ path: path.join(SHOTS, 'users.png'), fullPage: true });
 
-    await page.getByTestId('lock').click();
-    await page.getByTestId('unlock-form').waitFor();
-    await page.locator('#unlock-user').fill('audit01');
-    await page.locator('#unlock-pass').fill(AUDITOR_PASS);
-    await page.getByTestId('unlock-submit').click();
-    await page.getByTestId('store-user').waitFor();
+    await signInAs(page, 'audit01', AUDITOR_PASS);
     assert.equal(await page.getByTestId('store-user').innerText(), 'audit01');
     assert.equal(await page.getByTestId('nav-role').innerText(), '审计');
     await page.getByTestId('nav-hits').click();
@@ -479,11 +474,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
   });
 
   test('a branch-scoped risk officer: triage allowed, hits and filters within the scope', async () => {
-    await page.getByTestId('lock').click();
-    await page.locator('#unlock-user').fill('risk_xjk');
-    await page.locator('#unlock-pass').fill('risk-xjk-2026');
-    await page.getByTestId('unlock-submit').click();
-    await page.getByTestId('store-user').waitFor();
+    await signInAs(page, 'risk_xjk', 'risk-xjk-2026');
     assert.match(await page.getByTestId('nav-role').innerText(), /风险经理 · 新街口支行/);
     await page.getByTestId('nav-hits').click();
     await page.getByTestId('hit-row').first().waitFor();

@@ -97,3 +97,13 @@ export function e2eHarness(name: string): Harness {
   });
   return h;
 }
+
+/** Locks the store from the header and unlocks it again as another user. */
+export async function signInAs(page: Page, user: string, password: string): Promise<void> {
+  await page.getByTestId('lock').click();
+  await page.getByTestId('unlock-form').waitFor();
+  await page.locator('#unlock-user').fill(user);
+  await page.locator('#unlock-pass').fill(password);
+  await page.getByTestId('unlock-submit').click();
+  await page.getByTestId('store-user').waitFor();
+}
