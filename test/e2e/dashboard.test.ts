@@ -363,6 +363,7 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     assert.match(await imp.innerText(), /已停用/);
     assert.equal((await api<Schedule[]>(h.srv, 'schedules.list')).find((s) => s.id === importId)?.enabled, false);
     await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(SHOTS, 'schedules.png') });
     await imp.getByTestId('schedule-toggle').click();
     await page.waitForFunction((id) => document.querySelector(`[data-testid="schedule-row"][data-id="${id}"]`)?.getAttribute('data-enabled') === 'true', importId);
