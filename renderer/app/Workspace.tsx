@@ -5,14 +5,16 @@
  * import each other).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiError, AppInfo, Settings, StoreInfo } from '../../preload/api.js';
+import type { ApiError, AppInfo, HitFilter, Settings, StoreInfo } from '../../preload/api.js';
 import { ConversationsScreen, type JumpTarget } from '../features/conversations/ConversationsScreen.js';
 import { ImportScreen } from '../features/import/ImportScreen.js';
 import { Overview } from '../features/overview/Overview.js';
 import { PeopleScreen } from '../features/people/PeopleScreen.js';
 import { SearchScreen, type LocatedHit } from '../features/search/SearchScreen.js';
 import { SettingsScreen } from '../features/settings/SettingsScreen.js';
-import { HitsScreen } from '../features/hits/HitsScreen.js';
+import { HitsScreen, type HitsPreset } from '../features/hits/HitsScreen.js';
+import { DashboardScreen } from '../features/dashboard/DashboardScreen.js';
+import { SchedulesScreen } from '../features/schedules/SchedulesScreen.js';
 import { DictionaryScreen } from '../features/dictionary/DictionaryScreen.js';
 import { CasesScreen } from '../features/cases/CasesScreen.js';
 import { UsersScreen } from '../features/users/UsersScreen.js';
@@ -26,17 +28,19 @@ import type { MessageKey } from '../shared/messages.js';
 import { ROLE_KEYS, useSession } from '../shared/session.js';
 import { useIdleLock } from './useIdleLock.js';
 
-export type Screen = 'import' | 'overview' | 'conversations' | 'search' | 'people' | 'hits' | 'dictionary' | 'cases' | 'users' | 'audit' | 'verify' | 'settings';
+export type Screen = 'import' | 'overview' | 'dashboard' | 'conversations' | 'search' | 'people' | 'hits' | 'dictionary' | 'cases' | 'schedules' | 'users' | 'audit' | 'verify' | 'settings';
 
 const NAV: { id: Screen; label: MessageKey; icon: IconName }[] = [
   { id: 'import', label: 'nav.import', icon: 'import' },
   { id: 'overview', label: 'nav.overview', icon: 'overview' },
+  { id: 'dashboard', label: 'nav.dashboard', icon: 'chart' },
   { id: 'conversations', label: 'nav.conversations', icon: 'chat' },
   { id: 'search', label: 'nav.search', icon: 'search' },
   { id: 'people', label: 'nav.people', icon: 'people' },
   { id: 'hits', label: 'nav.hits', icon: 'flag' },
   { id: 'cases', label: 'nav.cases', icon: 'folder' },
   { id: 'dictionary', label: 'nav.dictionary', icon: 'book' },
+  { id: 'schedules', label: 'nav.schedules', icon: 'clock' },
   { id: 'users', label: 'nav.users', icon: 'user' },
   { id: 'audit', label: 'nav.audit', icon: 'list' },
   { id: 'verify', label: 'nav.verify', icon: 'shield' },
@@ -114,6 +118,17 @@ export function Workspace({
     [go],
   );
 
+  // a dashboard chart opens the hits screen filtered as the chart counted
+  const [hitsPreset, setHitsPreset] = useState<HitsPreset | null>(null);
+  const openHits = useCallback(
+    (filter: HitFilter) => {
+      nonce.current += 1;
+      setHitsPreset({ filter, nonce: nonce.current });
+      go('hits');
+    },
+    [go],
+  );
+
   const show = (s: Screen) => visited.has(s) || screen === s;
 
   return (
@@ -151,6 +166,11 @@ export function Workspace({
         <div hidden={screen !== 'overview'}>
           <Overview active={screen === 'overview'} />
         </div>
+        {show('dashboard') && (
+          <div hidden={screen !== 'dashboard'}>
+            <DashboardScreen active={screen === 'dashboard'} onOpenHits={openHits} onOpenCases={() => go('cases')} onImport={() => go('import')} />
+          </div>
+        )}
         {show('conversations') && (
           <div hidden={screen !== 'conversations'} className="fill">
             <ConversationsScreen active={screen === 'conversations'} jump={jump} />
@@ -168,7 +188,7 @@ export function Workspace({
         )}
         {show('hits') && (
           <div hidden={screen !== 'hits'}>
-            <HitsScreen active={screen === 'hits'} onOpen={openHit} onCaseCreated={openCase} />
+            <HitsScreen active={screen === 'hits'} onOpen={openHit} onCaseCreated={openCase} preset={hitsPreset} />
           </div>
         )}
         {show('cases') && (
@@ -179,6 +199,11 @@ export function Workspace({
         {show('dictionary') && (
           <div hidden={screen !== 'dictionary'}>
             <DictionaryScreen active={screen === 'dictionary'} />
+          </div>
+        )}
+        {show('schedules') && (
+          <div hidden={screen !== 'schedules'}>
+            <SchedulesScreen active={screen === 'schedules'} />
           </div>
         )}
         {show('users') && (

@@ -3,8 +3,10 @@
  * A filter value is a branch or sub-branch name ('' = the whole bank), as the core's filters take it.
  */
 import type { BranchNode } from '../../preload/api.js';
+import { useDirectory } from './directory.js';
 import { formatCount } from './format.js';
 import { useI18n } from './i18n.js';
+import { useSession } from './session.js';
 
 export function totalStaff(branches: BranchNode[]): number {
   return branches.reduce((s, b) => s + b.staff, 0);
@@ -29,6 +31,24 @@ export function BranchSelect({ branches, value, onChange, id, testId }: { branch
       {!known && <option value={value}>{value}</option>}
     </select>
   );
+}
+
+/**
+ * A screen's branch filter over the directory's tree. A branch-scoped user sees their scope only,
+ * disabled: the core limits their lists to it and refuses any other branch.
+ */
+export function ScopedBranchSelect({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId?: string }) {
+  const { t } = useI18n();
+  const dir = useDirectory();
+  const scope = useSession().who?.branch ?? '';
+  if (scope) {
+    return (
+      <select className="input select" value="" disabled title={t('role.scope', { branch: scope })} data-testid={testId}>
+        <option value="">{scope}</option>
+      </select>
+    );
+  }
+  return <BranchSelect branches={dir.branches} value={value} onChange={onChange} testId={testId} />;
 }
 
 /** The tree itself, each level a button; the chosen node is highlighted. */

@@ -43,15 +43,29 @@ export function Card({ title, actions, children, className, testId }: { title?: 
   );
 }
 
-export function StatTile({ label, value, detail, tone, testId }: { label: string; value: number; detail?: ReactNode; tone?: 'warn' | 'ok' | 'muted'; testId?: string }) {
+/**
+ * A number (or a short text such as a time) with its label. With onClick the tile is a button
+ * that opens what it counts.
+ */
+export function StatTile({ label, value, text, detail, tone, testId, onClick, title }: { label: string; value: number; text?: string; detail?: ReactNode; tone?: 'warn' | 'ok' | 'muted' | 'danger'; testId?: string; onClick?: () => void; title?: string }) {
   const { lang } = useI18n();
-  return (
-    <div className={`tile ${tone ? `tile-${tone}` : ''}`}>
+  const body = (
+    <>
       <div className="tile-label">{label}</div>
-      <div className="tile-value" data-testid={testId} data-value={value}>
-        {formatCount(value, lang)}
+      <div className={`tile-value ${text !== undefined ? 'tile-text' : ''}`} data-testid={testId} data-value={value}>
+        {text ?? formatCount(value, lang)}
       </div>
       {detail && <div className="tile-detail">{detail}</div>}
+    </>
+  );
+  const cls = `tile ${tone ? `tile-${tone}` : ''}`;
+  return onClick ? (
+    <button type="button" className={`${cls} tile-link`} onClick={onClick} title={title} data-testid={testId && `${testId}-open`}>
+      {body}
+    </button>
+  ) : (
+    <div className={cls} title={title}>
+      {body}
     </div>
   );
 }

@@ -38,6 +38,8 @@ const PATHS = {
   list: 'M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01',
   shield: 'M12 3 5 6v5c0 4.5 3 8.3 7 10 4-1.7 7-5.5 7-10V6l-7-3Zm-3 9 2 2 4-4',
   alert: 'M12 4 2.5 20h19L12 4Zm0 6v4m0 3v.5',
+  chart: 'M4 4v16h16M8 16v-5m4 5V8m4 8v-3m4 3V6',
+  clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-14v5l3.5 2',
 } as const;
 
 export type IconName = keyof typeof PATHS;

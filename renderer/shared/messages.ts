@@ -3,10 +3,12 @@
  * must exist in both languages (tsc checks that `en` has exactly the keys of `zh`).
  * `{name}` placeholders are filled by t(key, { name }).
  */
+import { opsEn, opsZh } from './messagesOps.js';
 import { reviewEn, reviewZh } from './messagesReview.js';
 
 export const zh = {
   ...reviewZh,
+  ...opsZh,
   'app.title': '会话存档合规审计工作站',
   'app.subtitle': '企业微信会话存档 · 本地加密审计',
   'lang.switch': '语言',
@@ -315,6 +317,7 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
   ...reviewEn,
+  ...opsEn,
   'app.title': 'WeCom Compliance Workstation',
   'app.subtitle': 'WeCom session archive · encrypted local audit',
   'lang.switch': 'Language',

@@ -192,7 +192,7 @@ describe('reading the archive through the UI', { timeout: 300_000 }, () => {
     for (const id of ['import', 'overview', 'conversations', 'search', 'people', 'settings']) assert.ok(await page.getByTestId(`nav-${id}`).isVisible(), `nav ${id}`);
     assert.deepEqual(
       (await page.locator('.sidenav-item').allInnerTexts()).map((s) => s.trim()),
-      ['导入', '概览', '会话', '搜索', '人员', '命中', '案件', '词库', '用户', '审计日志', '核验证据包', '设置'],
+      ['导入', '概览', '仪表盘', '会话', '搜索', '人员', '命中', '案件', '词库', '定时任务', '用户', '审计日志', '核验证据包', '设置'],
     );
     await page.getByTestId('fill-samples').click();
     await page.getByTestId('import-start').click();

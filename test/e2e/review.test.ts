@@ -9,55 +9,18 @@
  * Run after `npm run build`: node --import tsx --test test/e2e/review.test.ts
  * Screenshots go to docs/screenshots/ (hits, dictionary, cases, users, audit).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { unzipSync, zipSync } from 'fflate';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { AuditRow, CaseDetail, HitRow, Result } from '../../preload/api.js';
-import { startTestServer, type TestServer } from '../../main/testServer/index.js';
+import { api, e2eHarness, SHOTS, signInAs, storeWithSamples, watchErrors } from '../helpers/e2e.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'docs', 'screenshots');
-const SAMPLES = path.join(ROOT, 'resources', 'samples');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASS = 'e2e-review-2026';
 const AUDITOR_PASS = 'auditor-pass-2026';
-
-function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-async function api<T>(srv: TestServer, method: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${srv.url}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wecom-token': srv.token },
-    body: JSON.stringify(body),
-  });
-  const r = (await res.json()) as Result<T>;
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-
-function watchErrors(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  return problems;
-}
-
-function ensureBuilt(): void {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html')) || !fs.existsSync(path.join(ROOT, 'dist', 'renderer', 'app.js'))) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'npm run build failed');
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
-}
 
 /** the hit rows on screen: id, status, category, and the marked text */
 async function hitRows(page: Page): Promise<{ id: number; status: string; category: string; mark: string; text: string }[]> {
@@ -73,26 +36,8 @@ async function hitRows(page: Page): Promise<{ id: number; status: string; catego
 }
 const row = (page: Page, id: number) => page.locator(`[data-testid="hit-row"][data-hit="${id}"]`);
 
-let srv: TestServer;
-let browser: Browser;
-const dataDir = tmpDir('wecom-e2e-review-data-');
-const storeDir = tmpDir('wecom-e2e-review-store-');
-const dbPath = path.join(storeDir, 'review.db');
-
-before(async () => {
-  ensureBuilt();
-  srv = await startTestServer({ dataDir, samplesDir: SAMPLES });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--lang=zh-CN', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  for (const d of [dataDir, storeDir]) fs.rmSync(d, { recursive: true, force: true });
-});
+const harness = e2eHarness('review');
+const { dataDir } = harness;
 
 describe('review through the UI', { timeout: 300_000 }, () => {
   let context: BrowserContext;
@@ -102,7 +47,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
   const packPath = path.join(dataDir, 'case-pack.zip');
 
   before(async () => {
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Europe/London', acceptDownloads: true });
+    context = await harness.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Europe/London', acceptDownloads: true });
     page = await context.newPage();
     problems = watchErrors(page);
   });
@@ -111,23 +56,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
   });
 
   test('create a store, import the samples and the roster', async () => {
-    await page.goto(`${srv.url}/?token=${srv.token}`);
-    await page.getByTestId('create-form').waitFor();
-    await page.locator('#create-path').fill(dbPath);
-    await page.locator('#create-pass').fill(PASS);
-    await page.locator('#create-pass2').fill(PASS);
-    await page.getByTestId('create-submit').click();
-    await page.getByTestId('import-screen').waitFor();
-    await page.getByTestId('fill-samples').click();
-    await page.getByTestId('import-start').click();
-    await page.getByTestId('import-summary').waitFor({ timeout: 120_000 });
-    await page.getByTestId('nav-people').click();
-    for (const kind of ['staff', 'contacts']) {
-      await page.getByTestId(`people-kind-${kind}`).click();
-      await page.getByTestId('people-sample').click();
-      await page.getByTestId('people-import-start').click();
-      await page.locator(`[data-testid="people-result"][data-kind="${kind}"]`).waitFor();
-    }
+    await storeWithSamples(page, harness.srv, harness.dbPath, PASS);
     const navs = (await page.locator('.sidenav-item').allInnerTexts()).map((s) => s.trim());
     for (const n of ['命中', '案件', '词库', '用户', '审计日志', '核验证据包']) assert.ok(navs.includes(n), `nav ${n}`);
   });
@@ -137,7 +66,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('hits-screen').waitFor();
     await page.getByTestId('scan-run').click();
     await page.getByTestId('scan-summary').waitFor({ timeout: 60_000 });
-    const all = await api<{ total: number; hits: HitRow[] }>(srv, 'hits.list', { limit: 1000 });
+    const all = await api<{ total: number; hits: HitRow[] }>(harness.srv, 'hits.list', { limit: 1000 });
     assert.ok(all.total > 0, 'the samples have hits');
     assert.equal(Number(await page.getByTestId('scan-new').getAttribute('data-value')), all.total);
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="hits-total"]')?.getAttribute('data-value')) === n, all.total);
@@ -186,7 +115,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
   });
 
   test('triage: dismiss with a reason, confirm, bulk select, history', async () => {
-    const all = await api<{ total: number; hits: HitRow[] }>(srv, 'hits.list', { limit: 50 });
+    const all = await api<{ total: number; hits: HitRow[] }>(harness.srv, 'hits.list', { limit: 50 });
     const onPage = all.hits;
     const [a, b] = onPage.filter((h) => h.category !== 'pii' && h.category !== 'behaviour');
     assert.ok(a && b);
@@ -206,7 +135,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await row(page, b.id).getByTestId('hit-check').check();
     await page.getByTestId('triage-confirm').click();
     await page.waitForFunction((id) => document.querySelector(`[data-testid="hit-row"][data-hit="${id}"]`)?.getAttribute('data-status') === 'confirmed', b.id);
-    const hist = await api<{ status: string; reason: string }[]>(srv, 'review.history', { hit: a.id });
+    const hist = await api<{ status: string; reason: string }[]>(harness.srv, 'review.history', { hit: a.id });
     assert.equal(hist.at(-1)?.status, 'dismissed');
     assert.equal(hist.at(-1)?.reason, '误报：否定或合规披露语境');
     // its history on screen
@@ -226,7 +155,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
   });
 
   test('a case from hits: close with a conclusion, evidence pack, verify it', async () => {
-    const all = await api<{ total: number; hits: HitRow[] }>(srv, 'hits.list', { category: 'guarantee', status: 'new', limit: 50 });
+    const all = await api<{ total: number; hits: HitRow[] }>(harness.srv, 'hits.list', { category: 'guarantee', status: 'new', limit: 50 });
     const picks = all.hits.slice(0, 2);
     assert.ok(all.hits.length >= 3);
     await page.getByTestId('nav-hits').click();
@@ -268,7 +197,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('case-close').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="case-view"]')?.getAttribute('data-status') === 'closed');
     assert.match(await page.getByTestId('case-conclusion').innerText(), /违规属实/);
-    const detail = await api<CaseDetail>(srv, 'cases.get', { id: caseId });
+    const detail = await api<CaseDetail>(harness.srv, 'cases.get', { id: caseId });
     assert.equal(detail.status, 'closed');
     assert.equal(detail.conclusion, 'violation_confirmed');
     assert.equal(detail.assignee, 'risk01');
@@ -344,12 +273,12 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.equal(await page.getByTestId('dict-preview-errors').getAttribute('data-value'), '2');
     assert.equal(await page.locator('[data-testid="dict-preview-result"] [data-testid="diff-added"]').getAttribute('data-value'), '2');
     assert.equal(await page.getByTestId('dict-apply').isDisabled(), true, 'nothing applied while rows have errors');
-    assert.equal((await api<{ name: string }[]>(srv, 'dict.list')).some((d) => d.name === '分行补充词库'), false);
+    assert.equal((await api<{ name: string }[]>(harness.srv, 'dict.list')).some((d) => d.name === '分行补充词库'), false);
     await page.getByTestId('dict-skip-invalid').check();
     await page.screenshot({ path: path.join(os.tmpdir(), 'review-dict-preview.png'), fullPage: true });
     await page.getByTestId('dict-apply').click();
     await page.getByTestId('dict-applied').waitFor();
-    assert.ok((await api<{ name: string }[]>(srv, 'dict.list')).some((d) => d.name === '分行补充词库'));
+    assert.ok((await api<{ name: string }[]>(harness.srv, 'dict.list')).some((d) => d.name === '分行补充词库'));
     // rescan: the new entry's hits appear
     await page.getByTestId('nav-hits').click();
     await page.getByTestId('scan-full').click();
@@ -419,7 +348,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.keyboard.type('\nexample-bank.cn');
     await page.locator('[data-testid="rule-row"][data-rule="behaviour.link_domain"]').getByTestId('rule-save').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="rule-row"] [data-testid="rule-save"]:disabled').length === document.querySelectorAll('[data-testid="rule-row"]').length);
-    const rules = await api<{ rule: string; params: Record<string, unknown> }[]>(srv, 'rules.list');
+    const rules = await api<{ rule: string; params: Record<string, unknown> }[]>(harness.srv, 'rules.list');
     assert.equal(rules.find((r) => r.rule === 'behaviour.recall_after_hit')?.params.withinMinutes, 15);
     assert.ok((rules.find((r) => r.rule === 'behaviour.link_domain')?.params.allow as string[]).includes('example-bank.cn'));
     await page.getByTestId('nav-hits').click();
@@ -466,12 +395,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     assert.match(await page.locator('[data-testid="user-row"][data-user="risk_xjk"]').innerText(), /风险经理\s+新街口支行/);
     await page.screenshot({ path: path.join(SHOTS, 'users.png'), fullPage: true });
 
-    await page.getByTestId('lock').click();
-    await page.getByTestId('unlock-form').waitFor();
-    await page.locator('#unlock-user').fill('audit01');
-    await page.locator('#unlock-pass').fill(AUDITOR_PASS);
-    await page.getByTestId('unlock-submit').click();
-    await page.getByTestId('store-user').waitFor();
+    await signInAs(page, 'audit01', AUDITOR_PASS);
     assert.equal(await page.getByTestId('store-user').innerText(), 'audit01');
     assert.equal(await page.getByTestId('nav-role').innerText(), '审计');
     await page.getByTestId('nav-hits').click();
@@ -482,7 +406,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
       assert.equal(await b.isDisabled(), true, `${id} disabled for the auditor`);
       assert.match((await b.getAttribute('title')) ?? '', /审计角色只读/, `${id} says why`);
     }
-    const all = await api<{ hits: HitRow[] }>(srv, 'hits.list', { category: 'pii', limit: 50 });
+    const all = await api<{ hits: HitRow[] }>(harness.srv, 'hits.list', { category: 'pii', limit: 50 });
     for (const h of all.hits.filter((x) => x.start !== x.end && x.rule.startsWith('pii.'))) {
       await page.getByTestId('hits-category').selectOption('pii');
       const r = row(page, h.id);
@@ -550,11 +474,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
   });
 
   test('a branch-scoped risk officer: triage allowed, hits and filters within the scope', async () => {
-    await page.getByTestId('lock').click();
-    await page.locator('#unlock-user').fill('risk_xjk');
-    await page.locator('#unlock-pass').fill('risk-xjk-2026');
-    await page.getByTestId('unlock-submit').click();
-    await page.getByTestId('store-user').waitFor();
+    await signInAs(page, 'risk_xjk', 'risk-xjk-2026');
     assert.match(await page.getByTestId('nav-role').innerText(), /风险经理 · 新街口支行/);
     await page.getByTestId('nav-hits').click();
     await page.getByTestId('hit-row').first().waitFor();
@@ -571,7 +491,7 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     const staffNames = await page.locator('[data-testid="hits-staff"] option').allInnerTexts();
     for (const n of staffNames.slice(1)) assert.match(n, /新街口支行/);
     // the core refuses another branch, in both languages (what the disabled filter avoids)
-    const res = await fetch(`${srv.url}/api/hits.list`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wecom-token': srv.token }, body: JSON.stringify({ branch: '河西支行' }) });
+    const res = await fetch(`${harness.srv.url}/api/hits.list`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wecom-token': harness.srv.token }, body: JSON.stringify({ branch: '河西支行' }) });
     const r = (await res.json()) as Result<unknown>;
     assert.equal(!r.ok && r.error.code, 'forbidden');
     // …and a screen that still offers other branches (search) shows that refusal in both languages

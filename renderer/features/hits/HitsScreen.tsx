@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiError, CaseRow, HitFilter, HitRow, In, Proposal, Review, ScanResult, TriageStatus, ViewMessage } from '../../../preload/api.js';
 import { api, call, errorOf } from '../../platform/client.js';
-import { BranchSelect } from '../../shared/branches.js';
+import { ScopedBranchSelect } from '../../shared/branches.js';
 import { ErrorAlert, ProgressBar } from '../../shared/components.js';
 import { partyDetail, useDirectory } from '../../shared/directory.js';
 import { DAY_MS, beijingDate, beijingMidnight, beijingTime, formatCount } from '../../shared/format.js';
@@ -280,13 +280,7 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
         </label>
         <label className="mini-field">
           <span>{t('filter.branch')}</span>
-          {scope ? (
-            <select className="input select" value="" disabled title={t('role.scope', { branch: scope })} data-testid="hits-branch">
-              <option value="">{scope}</option>
-            </select>
-          ) : (
-            <BranchSelect branches={dir.branches} value={filters.branch} onChange={(v) => set({ branch: v, staff: '' })} testId="hits-branch" />
-          )}
+          <ScopedBranchSelect value={filters.branch} onChange={(v) => set({ branch: v, staff: '' })} testId="hits-branch" />
         </label>
         <label className="mini-field">
           <span>{t('filter.staff')}</span>
