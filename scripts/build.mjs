@@ -19,7 +19,7 @@ const jobs = [
   build({ ...common, entryPoints: { 'cli/main': 'main/cli/main.ts', 'cli/detectWorker': worker, 'testServer/index': 'main/testServer/index.ts', 'testServer/detectWorker': worker }, outdir: out, platform: 'node', format: 'esm', target: 'node20', external: [...native, ...codecs], banner: esmBanner }),
 ];
 if (fs.existsSync(path.join(root, 'main/electron/main.ts'))) {
-  jobs.push(build({ ...common, entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/detectWorker': worker }, outdir: out, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: [...native, ...codecs] }));
+  jobs.push(build({ ...common, entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/detectWorker': worker }, outdir: out, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: [...native, ...codecs], logOverride: { 'empty-import-meta': 'silent' } })); // import.meta.url is only read where __filename is missing (ESM)
   jobs.push(build({ ...common, entryPoints: { 'preload/index': 'preload/index.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }));
 }
 if (fs.existsSync(path.join(root, 'renderer/index.tsx'))) {

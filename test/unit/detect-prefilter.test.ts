@@ -85,3 +85,23 @@ function corpusTexts(): { text: string; side: Speaker }[] {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { text: string; side: Speaker });
 }
+
+test('the scan detection thread answers exactly what this thread finds', async () => {
+  const { detectPool } = await import('../../main/core/scan/detectPool.js');
+  const dict = await parseDictionaryFile(path.join(ROOT, 'resources/dictionaries/default.json'));
+  const here = new Detector(dict.entries, jiebaSegmenter());
+  const pool = detectPool(dict.entries, here);
+  try {
+    const lines = corpusTexts();
+    const found = await pool.detect(
+      lines.map((l) => l.text),
+      lines.map((l) => l.side),
+    );
+    assert.equal(pool.threaded, true, 'two cores here: detection runs on a worker thread');
+    assert.equal(pool.fallbackReason, null, `the worker failed: ${pool.fallbackReason}`);
+    assert.deepEqual(found, lines.map((l) => here.detect(l.text, l.side)));
+    assert.ok(found.flat().length > 200);
+  } finally {
+    await pool.close();
+  }
+});

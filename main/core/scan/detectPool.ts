@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Detector } from '../detect/engine.js';
 import type { Entry, Hit, Speaker } from '../detect/types.js';
@@ -18,6 +19,8 @@ export interface DetectPool {
   detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]>;
   close(): Promise<void>;
   readonly threaded: boolean;
+  /** why batches are being detected on this thread after all (the worker failed), or null */
+  readonly fallbackReason: string | null;
 }
 
 function here(): string {
@@ -38,6 +41,7 @@ const detectHere = (detector: Detector, texts: string[], speakers: Speaker[]): H
 
 class InThread implements DetectPool {
   readonly threaded = false;
+  readonly fallbackReason = null;
   constructor(private readonly detector: Detector) {}
   async detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]> {
     return detectHere(this.detector, texts, speakers);
@@ -50,6 +54,9 @@ class Threaded implements DetectPool {
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (h: Hit[][]) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
+  get fallbackReason(): string | null {
+    return this.failure?.message ?? null;
+  }
 
   constructor(
     private readonly worker: Worker,
@@ -88,6 +95,20 @@ class Threaded implements DetectPool {
 }
 
 /**
+ * Tests and benchmarks run the TypeScript sources through tsx, whose loader a worker does not
+ * inherit on Node 20: a two-line module registers it, then imports the worker. Bundles (the app,
+ * the CLI) never take this path.
+ */
+function fromSource(file: string): URL {
+  // the ESM entry of tsx's API (require.resolve would give its CommonJS one, which cannot register here)
+  const pkg = createRequire(here()).resolve('tsx/package.json');
+  const entry = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import.default;
+  const tsx = pathToFileURL(path.join(path.dirname(pkg), entry)).href;
+  const code = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(pathToFileURL(file).href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+/**
  * A pool for these entries. `inThread` is the detector to fall back on (and the one used
  * outright on a single core or when WECOM_DETECT_THREADS=0).
  */
@@ -95,7 +116,7 @@ export function detectPool(entries: Entry[], inThread: Detector): DetectPool {
   const file = workerFile();
   if (!file || os.availableParallelism() < 2 || process.env.WECOM_DETECT_THREADS === '0') return new InThread(inThread);
   try {
-    const worker = new Worker(file);
+    const worker = new Worker(file.endsWith('.ts') ? fromSource(file) : file);
     worker.postMessage({ type: 'init', entries } satisfies WorkerRequest);
     return new Threaded(worker, inThread);
   } catch {

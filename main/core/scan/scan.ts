@@ -19,7 +19,20 @@ const INSERT_ROWS = 64;
 
 type NewHit = { messageId: number; hit: Hit; source: string; status?: string };
 
-export async function scan(db: Db, opts: { full?: boolean; user?: string; defaultDictionary?: string; onProgress?: (p: { scanned: number; total: number }) => void } = {}): Promise<ScanResult> {
+/** Milliseconds per phase, filled in when passed (the bench prints where a scan's time goes). */
+export type ScanTimings = { setup: number; read: number; waitDetect: number; write: number; behaviour: number; behaviourWrite: number; count: number };
+
+export async function scan(
+  db: Db,
+  opts: { full?: boolean; user?: string; defaultDictionary?: string; onProgress?: (p: { scanned: number; total: number }) => void; timings?: ScanTimings } = {},
+): Promise<ScanResult> {
+  const timings = opts.timings;
+  let lap = performance.now();
+  const phase = (name: keyof ScanTimings) => {
+    const t = performance.now();
+    if (timings) timings[name] += t - lap;
+    lap = t;
+  };
   const started = Date.now();
   await seedDefault(db, opts.defaultDictionary);
   const set = activeSet(db);
@@ -143,9 +156,13 @@ export async function scan(db: Db, opts: { full?: boolean; user?: string; defaul
   try {
     for (let batch = read(upto); batch; ) {
       const { rows } = batch;
+      phase('setup');
       const next = read(rows[rows.length - 1]![0]);
+      phase('read');
       const found = await batch.found;
+      phase('waitDetect');
       write(rows, found);
+      phase('write');
       result.scanned += rows.length;
       opts.onProgress?.({ scanned: result.scanned, total });
       batch = next;
@@ -156,23 +173,31 @@ export async function scan(db: Db, opts: { full?: boolean; user?: string; defaul
   }
 
   // behaviour rules look at the whole store: reconcile all of their hits
+  phase('setup');
   const candidates = runBehaviour(db, new Ctx(db, parties, table ?? undefined));
+  phase('behaviour');
+  // (category = 'behaviour' lets the category index find them instead of reading every hit)
+  const stale = new Map((db.prepare(`SELECT id, message_id, rule, category, match FROM hits WHERE category = 'behaviour' AND source = 'behaviour' AND retired_scan_id IS NULL`).all() as { id: number; message_id: number; rule: string; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}`, h]));
+  const fresh: NewHit[] = [];
+  for (const c of candidates) {
+    if (stale.size && stale.delete(`${c.messageId}:${c.rule}`)) continue;
+    fresh.push({ messageId: c.messageId, hit: { category: 'behaviour', rule: c.rule, severity: c.severity, start: 0, end: 0, match: c.match }, source: 'behaviour', status: c.escalate ? 'escalated' : 'new' });
+  }
+  // in message order (rule by rule they jump about the store), a transaction per BATCH like the
+  // dictionary hits: one transaction of half a million rows outgrows the page cache and spills. A
+  // scan cut off half way leaves some behaviour hits missing, and the next scan adds them.
+  fresh.sort((a, b) => a.messageId - b.messageId);
+  for (let k = 0; k < fresh.length; k += BATCH) withoutForeignKeyChecks(db, () => insertHits(fresh.slice(k, k + BATCH)));
   withoutForeignKeyChecks(db, () => {
-    const stale = new Map((db.prepare(`SELECT id, message_id, rule, category, match FROM hits WHERE source = 'behaviour' AND retired_scan_id IS NULL`).all() as { id: number; message_id: number; rule: string; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}`, h]));
-    const fresh: NewHit[] = [];
-    for (const c of candidates) {
-      if (stale.size && stale.delete(`${c.messageId}:${c.rule}`)) continue;
-      fresh.push({ messageId: c.messageId, hit: { category: 'behaviour', rule: c.rule, severity: c.severity, start: 0, end: 0, match: c.match }, source: 'behaviour', status: c.escalate ? 'escalated' : 'new' });
-    }
-    // in message order: rule by rule they jump about the store, and every jump is a page to find (and decrypt)
-    insertHits(fresh.sort((a, b) => a.messageId - b.messageId));
     for (const h of stale.values()) {
       retire.run(scanId, h.id);
       result.retired++;
       note(result.disappeared, { hit: h.id, msgid: msgidOf.get(h.message_id) as string, rule: h.rule, category: h.category, match: h.match });
     }
   });
+  phase('behaviourWrite');
   result.active = db.prepare('SELECT count(*) FROM hits WHERE retired_scan_id IS NULL').pluck().get() as number;
+  phase('count');
   result.tookMs = Date.now() - started;
   db.prepare('UPDATE scans SET finished_at = ?, scanned = ?, added = ?, retired = ? WHERE id = ?').run(Date.now(), result.scanned, result.hits, result.retired, scanId);
   return result;
