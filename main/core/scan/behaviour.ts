@@ -50,7 +50,17 @@ const hm = (s: string) => {
   const [h, m] = s.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 };
-const beijingTime = (t: number) => new Date(t + BEIJING).toISOString().slice(0, 16).replace('T', ' ');
+/** 'YYYY-MM-DD HH:MM' in Beijing time; consecutive messages share their minute, so the last one is kept */
+let lastMinute = NaN;
+let lastText = '';
+const beijingTime = (t: number) => {
+  const minute = Math.floor((t + BEIJING) / 60_000);
+  if (minute !== lastMinute) {
+    lastMinute = minute;
+    lastText = new Date(minute * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+  }
+  return lastText;
+};
 
 const recallAfterHit: RuleDef<{ withinMinutes: number }> = {
   id: 'behaviour.recall_after_hit',
