@@ -208,7 +208,22 @@ export type UserRow = { user: string; role: Role; branch: string; disabled: bool
 export type Whoami = { user: string; role: Role; branch: string } | null;
 export type TriageStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
 export type Review = { hitId: number; status: string; reason: string; note: string; user: string; at: number };
-export type Proposal = { id: number; rule: string; phrase: string; dismissals: number; status: string; createdAt: number };
+/**
+ * An exclusion proposal. Accepting one adds the phrase to the rule's exclusions in a new version
+ * of a dictionary (dictionary, version: the version it produced; null until accepted).
+ */
+export type Proposal = {
+  id: number;
+  rule: string;
+  phrase: string;
+  dismissals: number;
+  status: string;
+  createdAt: number;
+  decidedBy: string;
+  decidedAt: number | null;
+  dictionary: string;
+  version: number | null;
+};
 export type CaseRow = { id: number; title: string; status: 'open' | 'investigating' | 'closed'; conclusion: string; assignee: string; dueAt: number | null; createdBy: string; createdAt: number; closedAt: number | null; hits: number };
 export type CaseEvent = { at: number; user: string; kind: string; text: string };
 export type CaseDetail = CaseRow & { hitRows: HitRow[]; events: CaseEvent[] };

@@ -323,7 +323,23 @@ const reviewSlice = {
   'review.triage': (i: In<'review.triage'>, s: Session) => ({ ...triage(s.requireStore().db, i.hits, i.status, actorOf(s), i.reason ?? '', i.note ?? ''), status: i.status }),
   'review.history': (i: In<'review.history'>, s: Session) => reviewHistory(s.requireStore().db, i.hit),
   'review.proposals': (_: In<'review.proposals'>, s: Session) => listProposals(s.requireStore().db),
-  'review.proposalDecide': (i: In<'review.proposalDecide'>, s: Session) => decideProposal(s.requireStore().db, i.id, i.accept),
+  'review.proposalDecide': (i: In<'review.proposalDecide'>, s: Session) => {
+    const store = s.requireStore();
+    const actor = actorOrDeny(s);
+    const { proposal, exclusion } = decideProposal(store.db, i.id, i.accept, actor);
+    // the dictionary version it produced, in the log beside the decision (dispatch logs that)
+    if (exclusion?.created) {
+      appendAudit(store.db, store.dbPath, actor.user, 'dict.exclusion', `dict=${exclusion.dictionary}@${exclusion.version}`, {
+        proposal: proposal.id,
+        rule: proposal.rule,
+        phrase: proposal.phrase,
+        dictionary: exclusion.dictionary,
+        version: exclusion.version,
+        carrier: exclusion.carrier,
+      });
+    }
+    return proposal;
+  },
   'cases.create': (i: In<'cases.create'>, s: Session) => ({ id: createCase(s.requireStore().db, i.title, i.hits, actorOf(s), i.assignee ?? '', i.dueAt ?? null, i.note ?? '') }),
   'cases.list': (i: In<'cases.list'>, s: Session) => listCases(s.requireStore().db, i.status),
   'cases.get': (i: In<'cases.get'>, s: Session) => {

@@ -360,6 +360,17 @@ export const migrations: Migration[] = [
         ALTER TABLE schedule_runs ADD COLUMN as_branch TEXT NOT NULL DEFAULT '';
       `),
   },
+  {
+    version: 10,
+    name: 'exclusion proposals: who decided, when, and the dictionary version an acceptance produced',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE exclusion_proposals ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exclusion_proposals ADD COLUMN decided_at INTEGER;
+        ALTER TABLE exclusion_proposals ADD COLUMN dictionary TEXT NOT NULL DEFAULT '';  -- the dictionary that took the exclusion
+        ALTER TABLE exclusion_proposals ADD COLUMN dictionary_version INTEGER;          -- its version holding it
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
