@@ -283,7 +283,12 @@ function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; on
   // a job kind the role may not run itself (an auditor: import, scan) cannot be scheduled either
   const ACTION: Record<Kind, 'import.run' | 'scan.run' | 'report.create'> = { import: 'import.run', scan: 'scan.run', report: 'report.create' };
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<Kind>(session.can('import.run') ? 'import' : 'report');
+  const [kind, setKind] = useState<Kind>('import');
+  const refused = (k: Kind) => !!session.reason(ACTION[k]);
+  useEffect(() => {
+    if (refused(kind)) setKind('report');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session.loaded, session.who]);
   const [cron, setCron] = useState(CRON_PRESETS[0]!.cron);
   const [folder, setFolder] = useState('');
   const [media, setMedia] = useState('');
@@ -343,7 +348,7 @@ function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; on
             <span className="field-label">{t('sched.kind')}</span>
             <div className="segmented" role="group" aria-label={t('sched.kind')}>
               {KINDS.map((k) => (
-                <button key={k} type="button" className={kind === k ? 'active' : ''} aria-pressed={kind === k} disabled={!session.can(ACTION[k])} title={session.reason(ACTION[k])} onClick={() => setKind(k)} data-testid={`sched-kind-${k}`}>
+                <button key={k} type="button" className={kind === k ? 'active' : ''} aria-pressed={kind === k} disabled={refused(k)} title={session.reason(ACTION[k])} onClick={() => setKind(k)} data-testid={`sched-kind-${k}`}>
                   {t(KIND_KEYS[k])}
                 </button>
               ))}
