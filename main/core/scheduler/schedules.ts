@@ -43,16 +43,24 @@ export function scheduleScope(job: Schedule): string {
   return job.createdBranch;
 }
 
+/** roles that may switch other people's schedules on and off (within their scope): an auditor only their own */
+const MANAGE_OTHERS: Role[] = ['admin', 'compliance_manager', 'risk_officer'];
+
 /**
- * Who may run a schedule (or switch it on and off): its creator; admin and a head-office
- * compliance manager any; anyone else only the schedules whose scope lies within their own.
- * A runner also needs the permission the job itself needs (an auditor cannot start an import).
+ * Who may run a schedule (change: switch it on and off): its creator; admin and a head-office
+ * compliance manager any; anyone else only the schedules whose scope lies within their own (and
+ * an auditor, read-only, switches none but their own). A runner also needs the permission the
+ * job itself needs (an auditor cannot start an import).
  */
-export function assertMayRun(store: Store, job: Schedule, actor: Actor, verbZh = '运行', verbEn = 'run'): void {
+export function assertMayRun(store: Store, job: Schedule, actor: Actor, change = false): void {
+  const [verbZh, verbEn] = change ? ['更改', 'change'] : ['运行', 'run'];
   if (!mayDo(actor.role, job.kind)) {
     throw new CoreError('forbidden', `无权${verbZh}${KIND_ZH[job.kind]}任务 ${job.id}：${ROLE_ZH[actor.role]}不能执行 ${ACTION_OF[job.kind]}`, `Not permitted to ${verbEn} schedule ${job.id}: the ${actor.role} role cannot ${ACTION_OF[job.kind]}`);
   }
   if (job.createdBy === actor.user || actor.role === 'admin' || (actor.role === 'compliance_manager' && !actor.branch)) return;
+  if (change && !MANAGE_OTHERS.includes(actor.role)) {
+    throw new CoreError('forbidden', `无权更改他人的定时任务 ${job.id}：${ROLE_ZH[actor.role]}只能更改自己的`, `Not permitted to change someone else's schedule ${job.id}: the ${actor.role} role changes only its own`);
+  }
   const scope = scheduleScope(job);
   if (!withinScope(store.db, scope, actor.branch)) {
     throw new CoreError(
@@ -108,7 +116,7 @@ export function getSchedule(store: Store, id: number): Schedule {
 }
 
 export function setScheduleEnabled(store: Store, id: number, enabled: boolean, actor: Actor): void {
-  assertMayRun(store, getSchedule(store, id), actor, enabled ? '启用' : '停用', enabled ? 'enable' : 'disable');
+  assertMayRun(store, getSchedule(store, id), actor, true);
   store.db.prepare('UPDATE schedules SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
 }
 
