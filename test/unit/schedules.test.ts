@@ -238,6 +238,8 @@ test('schedules and branch scope: a scoped user schedules reports only within th
 
 test('schedules and branch scope through dispatch: a CoreError of the forbidden kind for another branch', async () => {
   const { dir, db } = scopedStore();
+  const headOffice = addReport(db, 'admin', '全行日报', path.join(dir, 'all'));
+  const audits = addReport(db, 'nj', '审计河西日报', path.join(dir, 'nj'), '河西支行');
   const session = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
   assert.equal((await dispatch('store.unlock', { dbPath: db, passphrase: PW, user: 'hx' }, session)).ok, true);
   try {
@@ -256,7 +258,27 @@ test('schedules and branch scope through dispatch: a CoreError of the forbidden 
     assert.equal(run.ok && (run.value as { ok: boolean }).ok, true);
     const rows = await hitRows(only(path.join(dir, 'hx')));
     assert.ok(rows.length >= 2 && rows.every((r) => r['支行'] === '河西支行'));
+    // switching schedules on and off: one's own, or within one's scope; not head office's
+    assert.equal((await dispatch('schedules.setEnabled', { id: job.id, enabled: false }, session)).ok, true);
+    const off = await dispatch('schedules.setEnabled', { id: headOffice.json.id, enabled: false }, session);
+    assert.equal(!off.ok && off.error.code, 'forbidden');
+    assert.equal((await dispatch('schedules.setEnabled', { id: audits.json.id, enabled: false }, session)).ok, true);
+    // the list and the run history are the user's scope
+    const list = await dispatch('schedules.list', {}, session);
+    assert.deepEqual(list.ok && (list.value as { name: string }[]).map((j) => j.name), ['审计河西日报', '河西日报']);
   } finally {
     session.close();
+  }
+  // an auditor (read-only) switches only their own schedules, and runs reports only
+  const nj = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
+  assert.equal((await dispatch('store.unlock', { dbPath: db, passphrase: PW, user: 'nj' }, nj)).ok, true);
+  try {
+    const other = await dispatch('schedules.setEnabled', { id: headOffice.json.id, enabled: false }, nj);
+    assert.equal(!other.ok && other.error.code, 'forbidden');
+    assert.equal((await dispatch('schedules.setEnabled', { id: audits.json.id, enabled: true }, nj)).ok, true);
+    const scan = await dispatch('schedules.add', { name: '扫描', kind: 'scan', cron: '0 7 * * *', params: {} }, nj);
+    assert.equal(!scan.ok && scan.error.code, 'forbidden');
+  } finally {
+    nj.close();
   }
 });
