@@ -208,14 +208,58 @@ export type UserRow = { user: string; role: Role; branch: string; disabled: bool
 export type Whoami = { user: string; role: Role; branch: string } | null;
 export type TriageStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
 export type Review = { hitId: number; status: string; reason: string; note: string; user: string; at: number };
-export type Proposal = { id: number; rule: string; phrase: string; dismissals: number; status: string; createdAt: number };
+/**
+ * An exclusion proposal. Accepting one adds the phrase to the rule's exclusions in a new version
+ * of a dictionary (dictionary, version: the version it produced; null until accepted).
+ */
+export type Proposal = {
+  id: number;
+  rule: string;
+  phrase: string;
+  dismissals: number;
+  status: string;
+  createdAt: number;
+  decidedBy: string;
+  decidedAt: number | null;
+  dictionary: string;
+  version: number | null;
+};
 export type CaseRow = { id: number; title: string; status: 'open' | 'investigating' | 'closed'; conclusion: string; assignee: string; dueAt: number | null; createdBy: string; createdAt: number; closedAt: number | null; hits: number };
 export type CaseEvent = { at: number; user: string; kind: string; text: string };
 export type CaseDetail = CaseRow & { hitRows: HitRow[]; events: CaseEvent[] };
 export type AuditRow = { seq: number; at: number; user: string; action: string; target: string; details: unknown };
 export type AuditVerify = { valid: boolean; entries: number; problems: { seq: number | null; problem: string }[] };
-export type ScheduleRun = { id: number; scheduleId: number; startedAt: number; finishedAt: number | null; ok: boolean | null; summary: string; error: string };
-export type Schedule = { id: number; name: string; kind: 'import' | 'scan' | 'report'; cron: string; params: Record<string, unknown>; enabled: boolean; createdBy: string; createdAt: number; lastRun: ScheduleRun | null };
+/**
+ * One run of a schedule. It runs with its creator's rights (runAs: role and branch scope as
+ * recorded when the schedule was made), whoever or whatever started it (runBy; how: 'manual'
+ * for run now, 'cron' when the app fired it; '' for runs from before this was recorded).
+ */
+export type ScheduleRun = {
+  id: number;
+  scheduleId: number;
+  startedAt: number;
+  finishedAt: number | null;
+  ok: boolean | null;
+  summary: string;
+  error: string;
+  how: 'manual' | 'cron' | '';
+  runBy: string;
+  runAs: { user: string; role: Role | ''; branch: string };
+};
+/** A schedule, with its creator's role and branch scope at creation: its runs use them. */
+export type Schedule = {
+  id: number;
+  name: string;
+  kind: 'import' | 'scan' | 'report';
+  cron: string;
+  params: Record<string, unknown>;
+  enabled: boolean;
+  createdBy: string;
+  createdRole: Role | '';
+  createdBranch: string;
+  createdAt: number;
+  lastRun: ScheduleRun | null;
+};
 /** A hits.list filter: what a dashboard chart opens when clicked. */
 export type HitFilter = { category?: string; severity?: 'high' | 'medium' | 'low' | string; status?: string; staff?: string; branch?: string; from?: number; to?: number };
 export type Dashboard = {

@@ -6,7 +6,7 @@
  * chart lands on the hits screen with that filter and that many hits; a sub-branch's dashboard.
  * Schedules: a report schedule added through the form runs now and writes its workbook into a
  * temp folder, an import schedule on a missing folder fails with its error in red in the history,
- * enable / disable, and an auditor may look but not add or run.
+ * enable / disable, and an auditor may schedule and run reports but not imports or scans, nor switch others’ schedules.
  *
  * Run after `npm run build`: node --import tsx --test test/e2e/dashboard.test.ts
  * Screenshots go to docs/screenshots/ (dashboard.png, schedules.png) at 1440×900.
@@ -384,14 +384,19 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     assert.deepEqual(problems, []);
   });
 
-  test('an auditor sees the dashboard, and the schedules, but may not add, run or switch them', async () => {
+  test('an auditor sees the dashboard and the schedules; may schedule and run reports (with their own masking), not imports or scans, nor switch others’ schedules', async () => {
     await api(h.srv, 'users.add', { user: 'audit01', role: 'auditor', password: AUDITOR_PASS });
     await api(h.srv, 'users.add', { user: 'risk_xjk', role: 'risk_officer', branch: '新街口支行', password: RISK_PASS });
     await signInAs(page, 'audit01', AUDITOR_PASS);
     await page.getByTestId('nav-schedules').click();
     await page.locator('[data-testid="schedule-row"]').first().waitFor();
-    const guarded = [page.getByTestId('sched-add'), ...(await page.getByTestId('schedule-run').all()), ...(await page.getByTestId('schedule-toggle').all())];
-    assert.equal(guarded.length, 7);
+    assert.equal(await page.getByTestId('sched-add').isDisabled(), false);
+    assert.equal(await page.getByTestId('sched-kind-import').isDisabled(), true);
+    assert.equal(await page.getByTestId('sched-kind-report').getAttribute('aria-pressed'), 'true');
+    const row = (kind: string) => page.locator(`[data-testid="schedule-row"][data-kind="${kind}"]`);
+    assert.equal(await row('report').getByTestId('schedule-run').isDisabled(), false);
+    const guarded = [row('scan').getByTestId('schedule-run'), row('import').getByTestId('schedule-run'), ...(await page.getByTestId('schedule-toggle').all())];
+    assert.equal(guarded.length, 5);
     for (const b of guarded) {
       assert.equal(await b.isDisabled(), true);
       assert.match((await b.getAttribute('title')) ?? '', /审计角色只读/);

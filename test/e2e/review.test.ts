@@ -300,9 +300,11 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     const proposal = page.locator('[data-testid="proposal-row"]').first();
     await proposal.getByTestId('proposal-accept').click();
     await page.waitForFunction(() => /已采纳/.test(document.querySelector('[data-testid="proposal-row"]')?.textContent ?? ''));
+    // accepting added the phrase to B005's exclusions: version 2 of the dictionary holding it
+    assert.match(await proposal.getByTestId('proposal-version').innerText(), /分行补充词库 v2/);
     await page.screenshot({ path: path.join(os.tmpdir(), 'review-dict-proposals.png'), fullPage: true });
     await page.getByTestId('dict-tab-import').click();
-    // a second version: the preview and the versions tab show what changed
+    // a third version (the second came from the accepted proposal): the preview and the versions tab show what changed
     const file2 = path.join(dataDir, '分行补充词库-v2.csv');
     fs.writeFileSync(file2, '\uFEFF编号,词条,类别,级别,依据\nB001,大额存单,飞单私售,中,测试词条（调高）\nB004,私下转账,私人账户收款,高,\n');
     // export what is active now
@@ -321,8 +323,8 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('dict-applied').waitFor();
     await page.getByTestId('dict-tab-dicts').click();
     await page.locator('[data-testid="dict-row"][data-name="分行补充词库"] .link-button').click();
-    await page.getByTestId('diff-from').selectOption('1');
-    await page.getByTestId('diff-to').selectOption('2');
+    await page.getByTestId('diff-from').selectOption('2');
+    await page.getByTestId('diff-to').selectOption('3');
     await page.getByTestId('diff-show').click();
     await page.locator('[data-testid="dict-versions"] [data-testid="dict-diff"]').waitFor();
     const diffText = await page.locator('[data-testid="dict-versions"] [data-testid="dict-diff"]').innerText();

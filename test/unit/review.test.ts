@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Session } from '../../main/core/api/context.js';
 import { dispatch } from '../../main/core/api/dispatch.js';
+import { listAudit } from '../../main/core/review/audit.js';
 import { openStore } from '../../main/core/store/index.js';
 import { cli, PASS, textMsg, tmpDir, writeJsonl } from '../helpers/store.js';
 
@@ -167,4 +168,103 @@ test('auditors see PII masked in conversations, search and hits, in place', asyn
   assert.equal(pii.match, '110105********002X');
   assert.equal(pii.text.slice(pii.start, pii.end), pii.match);
   session.close();
+});
+
+test('accepting an exclusion proposal makes a new dictionary version; a full rescan retires the hits it cancels', async () => {
+  const { dir, db } = setup();
+  // a branch's own dictionary (editable), beside the bundled head-office baseline (not edited from here)
+  fs.writeFileSync(path.join(dir, 'extra.json'), JSON.stringify({ name: '分行补充词库', entries: [{ id: 'B1', term: '月月盈', category: 'guarantee', severity: 'high', match: 'literal' }] }));
+  assert.equal(cli(['dict', 'import', '--db', db, path.join(dir, 'extra.json'), '--name', '分行补充词库']).code, 0);
+  const texts = [
+    '游戏里说的躺赚攻略你看了吗', '小说里说的躺赚人生太假了', '他们说的躺赚就是个梗', // baseline G024, the same false alarm
+    '这产品躺赚，放心买', // G024 for real: stays
+    '报纸上的月月盈广告', '电视上的月月盈节目', '楼上的月月盈海报', // B1 of 分行补充词库
+    '群里说的兜底是什么意思', '你说的兜底我没听懂', '他说的兜底是指保险吧', // baseline G034
+  ];
+  assert.equal(cli(['import', '--db', db, writeJsonl(path.join(dir, 'more.jsonl'), texts.map((t, k) => textMsg(100 + k, { text: { content: t } })))]).code, 0);
+  assert.equal(cli(['users', 'add', 'cmx', '--role', 'compliance_manager', '--branch', '西湖支行', '--db', db], USERS).code, 0);
+
+  const open = async (user: string, passphrase: string) => {
+    const session = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
+    const r = await dispatch('store.unlock', { dbPath: db, passphrase, user }, session);
+    assert.ok(r.ok, JSON.stringify(r));
+    const call = async (m: string, i: unknown) => {
+      const x = await dispatch(m, i, session);
+      if (!x.ok) throw new Error(x.error.message);
+      return x.value as any;
+    };
+    return { session, call };
+  };
+  const cm = await open('cm', USERS.WECOM_AUDIT_NEW_PASSWORD);
+  const hitsOf = async (rule: string) => (await cm.call('hits.list', { limit: 1000 })).hits.filter((h: any) => h.rule === rule);
+  /** dismisses the hits of `rule` in messages msgid ∈ ids as false alarms; returns the proposal made */
+  const dismiss = async (rule: string, msgids: string[]) => {
+    const ids = (await hitsOf(rule)).filter((h: any) => msgids.includes(h.msgid)).map((h: any) => h.id);
+    assert.equal(ids.length, 3, `${rule}: ${ids}`);
+    const r = await cm.call('review.triage', { hits: ids, status: 'dismissed', reason: '误报：非业务语境' });
+    const ps = r.proposals.filter((p: any) => p.rule === rule);
+    assert.ok(ps.length >= 1 && ps.every((p: any) => p.id === ps[0].id), JSON.stringify(r.proposals));
+    return { proposal: ps[0], hits: ids as number[] };
+  };
+  const baselineBefore = (await cm.call('dict.list', {})).find((d: any) => d.name === '总行基线词库');
+
+  // 1. a rule of the head-office baseline: into head office's additions dictionary, the baseline untouched
+  const g = await dismiss('G024', ['m100', 'm101', 'm102']);
+  assert.equal(g.proposal.phrase, '说的躺赚');
+  const accepted = await cm.call('review.proposalDecide', { id: g.proposal.id, accept: true });
+  assert.deepEqual([accepted.status, accepted.decidedBy, accepted.dictionary, accepted.version], ['accepted', 'cm', '总行补充词库', 1]);
+  const dicts = await cm.call('dict.list', {});
+  assert.deepEqual(dicts.find((d: any) => d.name === '总行基线词库'), baselineBefore);
+  const versions = await cm.call('dict.versions', { name: '总行补充词库' });
+  assert.deepEqual([versions[0].version, versions[0].author], [1, 'cm']);
+  assert.match(versions[0].note, new RegExp(`排除建议 #${g.proposal.id}`));
+  const carrier = (await cm.call('dict.entries', { name: '总行补充词库', version: 1 })).find((e: any) => e.id === 'G024');
+  assert.deepEqual([carrier.term, carrier.enabled, carrier.exclusions], ['躺赚', false, ['说的躺赚']]);
+  // in the active set the exclusion joins the baseline's rule; the carrier is not a rule of its own
+  const activeG = (await cm.call('dict.entries', {})).filter((e: any) => e.id === 'G024');
+  assert.equal(activeG.length, 1);
+  assert.ok(activeG[0].exclusions.includes('说的躺赚') && activeG[0].dictionary.startsWith('总行基线词库@'));
+  await assert.rejects(cm.call('review.proposalDecide', { id: g.proposal.id, accept: false }), /已处理|decided already/);
+  // a full rescan: the three false alarms disappear, the real one stays
+  const rescan = await cm.call('scan.run', { full: true });
+  assert.deepEqual(rescan.disappeared.filter((x: any) => x.rule === 'G024').map((x: any) => x.msgid).sort(), ['m100', 'm101', 'm102']);
+  assert.ok(rescan.dictionaries.some((d: any) => d.name === '总行补充词库' && d.version === 1));
+  assert.deepEqual((await hitsOf('G024')).map((h: any) => h.msgid), ['m103']);
+  assert.equal(rescan.appeared.length, 0);
+
+  // 2. a rule of a dictionary the decider may edit: its own entry, in a new version of that dictionary
+  const b = await dismiss('B1', ['m104', 'm105', 'm106']);
+  assert.equal(b.proposal.phrase, '上的月月盈');
+  const bAcc = await cm.call('review.proposalDecide', { id: b.proposal.id, accept: true });
+  assert.deepEqual([bAcc.dictionary, bAcc.version], ['分行补充词库', 2]);
+  const diff = await cm.call('dict.diff', { name: '分行补充词库', from: 1, to: 2 });
+  assert.deepEqual([diff.added.length, diff.removed.length, diff.changed.length], [0, 0, 1]);
+  assert.deepEqual([diff.changed[0].before.exclusions, diff.changed[0].after.exclusions], [undefined, ['上的月月盈']]);
+  const rescan2 = await cm.call('scan.run', { full: true });
+  assert.deepEqual(rescan2.disappeared.map((x: any) => `${x.msgid}:${x.rule}`).sort(), ['m104:B1', 'm105:B1', 'm106:B1']);
+  cm.session.close();
+
+  // 3. a branch compliance manager: the branch's own additions dictionary, created with its scope
+  const cmx = await open('cmx', USERS.WECOM_AUDIT_NEW_PASSWORD);
+  const d = (await cmx.call('hits.list', { limit: 1000 })).hits.filter((h: any) => h.rule === 'G034' && ['m107', 'm108', 'm109'].includes(h.msgid));
+  const dr = await cmx.call('review.triage', { hits: d.map((h: any) => h.id), status: 'dismissed', reason: '误报：非业务语境' });
+  const p3 = dr.proposals.find((p: any) => p.rule === 'G034');
+  const acc3 = await cmx.call('review.proposalDecide', { id: p3.id, accept: true });
+  assert.deepEqual([acc3.dictionary, acc3.version, acc3.decidedBy], ['西湖支行补充词库', 1, 'cmx']);
+  assert.equal((await cmx.call('dict.list', {})).find((x: any) => x.name === '西湖支行补充词库').scope, '西湖支行');
+  const rescan3 = await cmx.call('scan.run', { full: true });
+  assert.deepEqual(rescan3.disappeared.map((x: any) => `${x.msgid}:${x.rule}`).sort(), ['m107:G034', 'm108:G034', 'm109:G034']);
+  cmx.session.close();
+
+  // the audit log: each decision, and the dictionary version it produced, under the decider
+  const store = openStore(db, PASS);
+  const log: any[] = listAudit(store.db, { limit: 1000 }); // newest first
+  store.close();
+  const made = log.filter((e: any) => e.action === 'dict.exclusion').map((e: any) => [e.user, e.details.proposal, e.details.dictionary, e.details.version]);
+  assert.deepEqual(made.reverse(), [
+    ['cm', g.proposal.id, '总行补充词库', 1],
+    ['cm', b.proposal.id, '分行补充词库', 2],
+    ['cmx', p3.id, '西湖支行补充词库', 1],
+  ]);
+  assert.equal(log.filter((e: any) => e.action === 'review.proposalDecide').length, 3);
 });

@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { previousPeriod, Scheduler } from '../../main/core/scheduler/schedules.js';
-import { cli, SAMPLES, textMsg, tmpDir, writeJsonl } from '../helpers/store.js';
+import ExcelJS from 'exceljs';
+import { Session } from '../../main/core/api/context.js';
+import { dispatch } from '../../main/core/api/dispatch.js';
+import { listAudit } from '../../main/core/review/audit.js';
+import { previousPeriod, runSchedule, Scheduler } from '../../main/core/scheduler/schedules.js';
+import { openStore } from '../../main/core/store/index.js';
+import { cli, PASS, SAMPLES, textMsg, tmpDir, writeJsonl } from '../helpers/store.js';
 
 test('report periods end before now, in Beijing time', () => {
   const now = Date.parse('2026-11-26T09:00:00+08:00'); // a Thursday
@@ -54,8 +59,8 @@ test('the scheduler fires enabled jobs on their cron and stops', async () => {
   const fired: number[] = [];
   const s = new Scheduler(async (id) => void fired.push(id));
   s.restart([
-    { id: 1, name: 'a', kind: 'scan', cron: '* * * * * *', params: {}, enabled: true, createdBy: 'x', createdAt: 0, lastRun: null },
-    { id: 2, name: 'b', kind: 'scan', cron: '* * * * * *', params: {}, enabled: false, createdBy: 'x', createdAt: 0, lastRun: null },
+    { id: 1, name: 'a', kind: 'scan', cron: '* * * * * *', params: {}, enabled: true, createdBy: 'x', createdRole: 'admin', createdBranch: '', createdAt: 0, lastRun: null },
+    { id: 2, name: 'b', kind: 'scan', cron: '* * * * * *', params: {}, enabled: false, createdBy: 'x', createdRole: 'admin', createdBranch: '', createdAt: 0, lastRun: null },
   ]);
   assert.equal(s.size, 1);
   await new Promise((r) => setTimeout(r, 2200));
@@ -64,4 +69,216 @@ test('the scheduler fires enabled jobs on their cron and stops', async () => {
   assert.ok(n >= 1 && fired.every((id) => id === 1), `fired ${fired}`);
   await new Promise((r) => setTimeout(r, 1200));
   assert.equal(fired.length, n);
+});
+
+// ---- branch scope: a schedule acts with its creator's role and branch, never more ----
+
+const PW = 'officer-pass-1';
+const as = (user: string) => (user === 'admin' ? [] : ['--user', user]);
+const env = (user: string): Record<string, string> => (user === 'admin' ? {} : { WECOM_AUDIT_PASSPHRASE: PW });
+
+/**
+ * Yesterday's messages (a daily report covers them) from three branches: 张伟 of 南京分行/河西支行,
+ * 李娜 of 南京分行/鼓楼支行, 王芳 of 苏州分行/姑苏支行; a PII hit in 河西支行; named customers.
+ */
+function scopedStore() {
+  const dir = tmpDir();
+  const db = path.join(dir, 's.db');
+  assert.equal(cli(['init', '--db', db]).code, 0);
+  fs.writeFileSync(path.join(dir, 'staff.csv'), '员工ID,姓名,分行,支行\nzhangwei,张伟,南京分行,河西支行\nlina,李娜,南京分行,鼓楼支行\nwangfang,王芳,苏州分行,姑苏支行\n');
+  fs.writeFileSync(path.join(dir, 'contacts.csv'), '外部联系人ID,客户名称\nwmC1,陈小明\nwmC2,刘秀英\nwmC3,赵建国\n');
+  assert.equal(cli(['people', 'import', '--db', db, path.join(dir, 'staff.csv'), '--kind', 'staff']).code, 0);
+  assert.equal(cli(['people', 'import', '--db', db, path.join(dir, 'contacts.csv'), '--kind', 'contacts']).code, 0);
+  const y = previousPeriod('daily').from + 10 * 3600_000; // yesterday 10:00 Beijing
+  const file = writeJsonl(path.join(dir, 'e.jsonl'), [
+    textMsg(1, { msgtime: y, tolist: ['wmC1'], text: { content: '这款产品保本保收益，稳赚不赔' } }),
+    textMsg(2, { msgtime: y + 60_000, tolist: ['wmC1'], text: { content: '请提供身份证11010519491231002X办理' } }),
+    textMsg(3, { msgtime: y + 120_000, from: 'lina', tolist: ['wmC2'], text: { content: '保本的，放心' } }),
+    textMsg(4, { msgtime: y + 180_000, from: 'wangfang', tolist: ['wmC3'], text: { content: '保本保收益，加我私人微信' } }),
+  ]);
+  assert.equal(cli(['import', '--db', db, file]).code, 0);
+  for (const [name, role, branch] of [
+    ['hx', 'risk_officer', '河西支行'],
+    ['nj', 'auditor', '南京分行'],
+    ['cm', 'compliance_manager', ''],
+    ['gl', 'risk_officer', '鼓楼支行'],
+  ] as const) {
+    const r = cli(['users', 'add', name, '--role', role, ...(branch ? ['--branch', branch] : []), '--db', db, '--json'], { WECOM_AUDIT_NEW_PASSWORD: PW });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  return { dir, db };
+}
+
+function addReport(db: string, user: string, name: string, outDir: string, branch?: string) {
+  return cli(['schedule', 'add', name, '--kind', 'report', '--cron', '0 7 * * *', '--out-dir', outDir, '--period', 'daily', ...(branch ? ['--branch', branch] : []), ...as(user), '--db', db, '--json'], env(user));
+}
+
+/** The hit rows of a report workbook, by header. */
+async function hitRows(file: string): Promise<Record<string, string>[]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const ws = wb.getWorksheet('命中明细')!;
+  const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+  const rows: Record<string, string>[] = [];
+  ws.eachRow((row, n) => {
+    if (n > 1) rows.push(Object.fromEntries(header.map((h, k) => [h, String(row.getCell(k + 1).value ?? '')])));
+  });
+  return rows;
+}
+const only = (dir: string) => {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.xlsx'));
+  assert.equal(files.length, 1, files.join(', '));
+  return path.join(dir, files[0]!);
+};
+
+test('schedules and branch scope: a scoped user schedules reports only within their branch, and they run with the creator’s scope and role', async () => {
+  const { dir, db } = scopedStore();
+  // another branch, or the parent branch: refused (exit 6), in both languages, and logged
+  for (const other of ['姑苏支行', '苏州分行', '南京分行', '鼓楼支行']) {
+    const r = addReport(db, 'hx', `越权 ${other}`, path.join(dir, 'x'), other);
+    assert.equal(r.code, 6, `${other}: ${r.stdout} ${r.stderr}`);
+    assert.match(r.stderr, /无权为 .* 创建报表任务：您的范围是 河西支行/);
+    assert.match(r.stderr, /Not permitted to schedule reports for .*: your scope is 河西支行/);
+  }
+  assert.equal(cli(['schedule', 'list', '--db', db, '--json']).json.length, 0);
+  // their own branch: allowed; without --branch the branch is theirs all the same
+  const own = addReport(db, 'hx', '河西日报', path.join(dir, 'hx'), '河西支行');
+  assert.equal(own.code, 0, own.stderr);
+  assert.deepEqual([own.json.createdBy, own.json.createdRole, own.json.createdBranch, own.json.params.branch], ['hx', 'risk_officer', '河西支行', '河西支行']);
+  const implicit = addReport(db, 'hx', '河西日报2', path.join(dir, 'hx2'));
+  assert.equal(implicit.code, 0, implicit.stderr);
+  assert.equal(implicit.json.params.branch, '河西支行');
+  // a branch's sub-branch: allowed (an auditor of 南京分行, for 河西支行); an auditor cannot schedule imports
+  const aud = addReport(db, 'nj', '审计河西日报', path.join(dir, 'nj'), '河西支行');
+  assert.equal(aud.code, 0, aud.stderr);
+  assert.equal(cli(['schedule', 'add', '导入', '--kind', 'scan', '--cron', '0 7 * * *', '--user', 'nj', '--db', db], env('nj')).code, 6);
+  // head office: the whole bank
+  const all = addReport(db, 'admin', '全行日报', path.join(dir, 'all'));
+  assert.equal(all.code, 0, all.stderr);
+
+  // run now by the creator: only 河西支行's hits, PII in full for a risk officer
+  const run = cli(['schedule', 'run', String(own.json.id), '--user', 'hx', '--db', db, '--json'], env('hx'));
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.json.ok, true, run.json.error);
+  assert.deepEqual([run.json.how, run.json.runBy, run.json.runAs], ['manual', 'hx', { user: 'hx', role: 'risk_officer', branch: '河西支行' }]);
+  const hxRows = await hitRows(only(path.join(dir, 'hx')));
+  assert.ok(hxRows.length >= 2, JSON.stringify(hxRows));
+  assert.ok(hxRows.every((r) => r['支行'] === '河西支行' && r['员工'] === '张伟'), JSON.stringify(hxRows));
+  assert.ok(hxRows.some((r) => r['客户'] === '陈小明'));
+  assert.ok(hxRows.some((r) => r['命中内容'] === '11010519491231002X'));
+  // the whole bank's report has the other branches: the scope above was the creator's
+  assert.equal(cli(['schedule', 'run', String(all.json.id), '--db', db, '--json']).json.ok, true);
+  const allRows = await hitRows(only(path.join(dir, 'all')));
+  assert.ok(allRows.some((r) => r['支行'] === '姑苏支行') && allRows.some((r) => r['支行'] === '鼓楼支行'));
+
+  // someone else's schedule: a compliance manager may run any, and it still is hx's report
+  fs.rmSync(path.join(dir, 'hx'), { recursive: true });
+  const byCm = cli(['schedule', 'run', String(own.json.id), '--user', 'cm', '--db', db, '--json'], env('cm'));
+  assert.equal(byCm.json.ok, true, byCm.stderr);
+  assert.deepEqual([byCm.json.runBy, byCm.json.runAs.user], ['cm', 'hx']);
+  assert.ok((await hitRows(only(path.join(dir, 'hx')))).every((r) => r['支行'] === '河西支行'));
+  // a scoped user may not run the whole bank's schedule, nor another branch's; nor switch it off
+  assert.equal(cli(['schedule', 'run', String(all.json.id), '--user', 'hx', '--db', db], env('hx')).code, 6);
+  const gl = cli(['schedule', 'run', String(own.json.id), '--user', 'gl', '--db', db], env('gl'));
+  assert.equal(gl.code, 6);
+  assert.match(gl.stderr, /无权运行定时任务[\s\S]*Not permitted to run schedule/);
+  // … and does not see them
+  assert.deepEqual(cli(['schedule', 'list', '--user', 'gl', '--db', db, '--json'], env('gl')).json, []);
+  assert.deepEqual(cli(['schedule', 'list', '--user', 'hx', '--db', db, '--json'], env('hx')).json.map((j: any) => j.name), ['河西日报', '河西日报2', '审计河西日报']);
+
+  // the auditor's schedule: customers and PII masked as the auditor sees them, whoever runs it
+  const audRun = cli(['schedule', 'run', String(aud.json.id), '--user', 'cm', '--db', db, '--json'], env('cm'));
+  assert.equal(audRun.json.ok, true, audRun.json.error);
+  const audRows = await hitRows(only(path.join(dir, 'nj')));
+  assert.ok(audRows.length >= 2);
+  assert.ok(audRows.every((r) => r['支行'] === '河西支行'));
+  assert.ok(audRows.every((r) => r['客户'] === '陈**'), JSON.stringify(audRows.map((r) => r['客户'])));
+  const pii = audRows.find((r) => r['类别'] === '客户个人信息')!;
+  assert.equal(pii['命中内容'], '110105********002X');
+  assert.ok(!String(pii['消息内容']).includes('11010519491231002X'));
+
+  // every run in the audit log under the acting user, with whose rights it ran; refusals too
+  const store = openStore(db, PASS);
+  try {
+    const log = listAudit(store.db, { limit: 1000 }); // newest first
+    const runs = log.reverse().filter((e) => e.action === 'schedule.run').map((e) => [e.user, (e.details as any).runAs.user, (e.details as any).how, (e.details as any).ok]);
+    assert.deepEqual(runs, [
+      ['hx', 'hx', 'manual', true],
+      ['admin', 'admin', 'manual', true],
+      ['cm', 'hx', 'manual', true],
+      ['cm', 'nj', 'manual', true],
+    ]);
+    assert.ok(log.some((e) => e.user === 'hx' && e.action === 'denied:schedules.add'));
+    assert.ok(log.some((e) => e.user === 'hx' && e.action === 'denied:schedules.run'));
+    assert.ok(log.some((e) => e.user === 'gl' && e.action === 'denied:schedules.run'));
+
+    // fired by cron while someone else has the window open: still the creator's scope, logged under the creator
+    fs.rmSync(path.join(dir, 'hx'), { recursive: true });
+    const cron = await runSchedule(store, own.json.id, { how: 'cron', session: 'admin' }, { appVersion: 't' });
+    assert.equal(cron.ok, true, cron.error);
+    assert.deepEqual([cron.how, cron.runBy, cron.runAs.branch], ['cron', 'hx', '河西支行']);
+    assert.ok((await hitRows(only(path.join(dir, 'hx')))).every((r) => r['支行'] === '河西支行'));
+    const last = listAudit(store.db, { action: 'schedule.run', limit: 1 })[0]!;
+    assert.equal(last.user, 'hx');
+    assert.deepEqual([(last.details as any).how, (last.details as any).session], ['cron', 'admin']);
+    // a schedule made before this (no role recorded, a branch beyond its creator's scope) does not run
+    store.db.prepare(`UPDATE schedules SET params = json_set(params, '$.branch', '姑苏支行') WHERE id = ?`).run(own.json.id);
+    const beyond = await runSchedule(store, own.json.id, { how: 'cron' }, { appVersion: 't' });
+    assert.equal(beyond.ok, false);
+    assert.match(beyond.error, /超出任务创建人的范围/);
+  } finally {
+    store.close();
+  }
+  // a disabled creator's schedules stop
+  assert.equal(cli(['users', 'disable', 'nj', '--db', db]).code, 0);
+  const stopped = cli(['schedule', 'run', String(aud.json.id), '--db', db, '--json']);
+  assert.equal(stopped.json.ok, false);
+  assert.match(stopped.json.error, /已停用或不存在/);
+});
+
+test('schedules and branch scope through dispatch: a CoreError of the forbidden kind for another branch', async () => {
+  const { dir, db } = scopedStore();
+  const headOffice = addReport(db, 'admin', '全行日报', path.join(dir, 'all'));
+  const audits = addReport(db, 'nj', '审计河西日报', path.join(dir, 'nj'), '河西支行');
+  const session = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
+  assert.equal((await dispatch('store.unlock', { dbPath: db, passphrase: PW, user: 'hx' }, session)).ok, true);
+  try {
+    const denied = await dispatch('schedules.add', { name: '苏州日报', kind: 'report', cron: '0 7 * * *', params: { outDir: path.join(dir, 'x'), period: 'daily', branch: '苏州分行' } }, session);
+    assert.equal(denied.ok, false);
+    if (denied.ok) return;
+    assert.equal(denied.error.code, 'forbidden');
+    assert.match(denied.error.messageZh, /无权为 苏州分行 创建报表任务/);
+    assert.match(denied.error.messageEn, /Not permitted to schedule reports for 苏州分行/);
+    const ok = await dispatch('schedules.add', { name: '河西日报', kind: 'report', cron: '0 7 * * *', params: { outDir: path.join(dir, 'hx'), period: 'daily' } }, session);
+    assert.equal(ok.ok, true);
+    if (!ok.ok) return;
+    const job = ok.value as { id: number; params: { branch: string } };
+    assert.equal(job.params.branch, '河西支行');
+    const run = await dispatch('schedules.run', { id: job.id }, session);
+    assert.equal(run.ok && (run.value as { ok: boolean }).ok, true);
+    const rows = await hitRows(only(path.join(dir, 'hx')));
+    assert.ok(rows.length >= 2 && rows.every((r) => r['支行'] === '河西支行'));
+    // switching schedules on and off: one's own, or within one's scope; not head office's
+    assert.equal((await dispatch('schedules.setEnabled', { id: job.id, enabled: false }, session)).ok, true);
+    const off = await dispatch('schedules.setEnabled', { id: headOffice.json.id, enabled: false }, session);
+    assert.equal(!off.ok && off.error.code, 'forbidden');
+    assert.equal((await dispatch('schedules.setEnabled', { id: audits.json.id, enabled: false }, session)).ok, true);
+    // the list and the run history are the user's scope
+    const list = await dispatch('schedules.list', {}, session);
+    assert.deepEqual(list.ok && (list.value as { name: string }[]).map((j) => j.name), ['审计河西日报', '河西日报']);
+  } finally {
+    session.close();
+  }
+  // an auditor (read-only) switches only their own schedules, and runs reports only
+  const nj = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
+  assert.equal((await dispatch('store.unlock', { dbPath: db, passphrase: PW, user: 'nj' }, nj)).ok, true);
+  try {
+    const other = await dispatch('schedules.setEnabled', { id: headOffice.json.id, enabled: false }, nj);
+    assert.equal(!other.ok && other.error.code, 'forbidden');
+    assert.equal((await dispatch('schedules.setEnabled', { id: audits.json.id, enabled: true }, nj)).ok, true);
+    const scan = await dispatch('schedules.add', { name: '扫描', kind: 'scan', cron: '0 7 * * *', params: {} }, nj);
+    assert.equal(!scan.ok && scan.error.code, 'forbidden');
+  } finally {
+    nj.close();
+  }
 });

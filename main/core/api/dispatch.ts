@@ -5,6 +5,7 @@
 import { contract, isMethod, type ApiError, type Method, type Result } from '../../../preload/api.js';
 import { appendAudit } from '../review/audit.js';
 import { AUDITED_READS, PERMISSIONS } from '../review/permissions.js';
+import { withinScope } from '../review/scope.js';
 import type { Actor, Session } from './context.js';
 import { CoreError, toApiError } from './errors.js';
 import { handlers } from './handlers.js';
@@ -57,7 +58,7 @@ function authorize(name: Method, input: Record<string, unknown>, session: Sessio
   if (actor.branch && BRANCH_SCOPED.has(name)) {
     const asked = input.branch;
     if (asked === undefined || asked === '') return { ...input, branch: actor.branch };
-    if (asked !== actor.branch && !isSubBranch(session, String(asked), actor.branch)) {
+    if (!withinScope(session.store.db, String(asked), actor.branch)) {
       throw new CoreError('forbidden', `无权查看 ${String(asked)}：您的范围是 ${actor.branch}`, `Not permitted to see ${String(asked)}: your scope is ${actor.branch}`);
     }
   }
@@ -65,10 +66,6 @@ function authorize(name: Method, input: Record<string, unknown>, session: Sessio
 }
 
 const BRANCH_SCOPED = new Set<Method>(['search.query', 'hits.list', 'conversations.list', 'people.list', 'dashboard.get']);
-
-function isSubBranch(session: Session, sub: string, branch: string): boolean {
-  return !!session.store!.db.prepare('SELECT 1 FROM staff WHERE branch = ? AND sub_branch = ? LIMIT 1').get(branch, sub);
-}
 
 function targetOf(input: unknown): string {
   const i = (input ?? {}) as Record<string, unknown>;

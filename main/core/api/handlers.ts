@@ -30,7 +30,7 @@ import { getSettings, setSettings } from '../viewer/settings.js';
 import { indexPending, optimizeIndex } from '../search/indexer.js';
 import { search } from '../search/search.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
-import type { Session } from './context.js';
+import type { Actor, Session } from './context.js';
 import { CoreError } from './errors.js';
 
 export type Handler<M extends Method> = (input: In<M>, session: Session) => Promise<Out<M>> | Out<M>;
@@ -79,8 +79,8 @@ const storeSlice = {
     s.store = store;
     s.actor = { user: row.user, role: row.role, branch: row.branch };
     if (s.config.runSchedules) {
-      // schedules run as the user who unlocked, while the window is open
-      s.scheduler = new Scheduler((id) => runSchedule(store, id, row.user, { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }));
+      // schedules fire while the window is open, each with its creator's rights (not the signed-in user's)
+      s.scheduler = new Scheduler((id) => runSchedule(store, id, { how: 'cron', session: row.user }, { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }));
       s.scheduler.restart(listSchedules(store));
     }
     appendAudit(store.db, store.dbPath, row.user, 'login', '', store.failedBefore ? { failedAttemptsBefore: store.failedBefore } : {});
@@ -303,6 +303,11 @@ function maskHit(h: HitRow): HitRow {
   return { ...h, text, match: h.rule.startsWith('pii.') ? text.slice(h.start, h.end) : h.match };
 }
 const actorOf = (s: Session) => s.actor?.user ?? s.requireStore().user;
+/** the acting user with role and scope (dispatch has set it for every role-checked method) */
+function actorOrDeny(s: Session): Actor {
+  if (!s.actor) throw new CoreError('forbidden', '无权操作：未登录', 'Not permitted: nobody is signed in');
+  return s.actor;
+}
 
 const reviewSlice = {
   'session.whoami': (_: In<'session.whoami'>, s: Session) => s.actor,
@@ -318,7 +323,23 @@ const reviewSlice = {
   'review.triage': (i: In<'review.triage'>, s: Session) => ({ ...triage(s.requireStore().db, i.hits, i.status, actorOf(s), i.reason ?? '', i.note ?? ''), status: i.status }),
   'review.history': (i: In<'review.history'>, s: Session) => reviewHistory(s.requireStore().db, i.hit),
   'review.proposals': (_: In<'review.proposals'>, s: Session) => listProposals(s.requireStore().db),
-  'review.proposalDecide': (i: In<'review.proposalDecide'>, s: Session) => decideProposal(s.requireStore().db, i.id, i.accept),
+  'review.proposalDecide': (i: In<'review.proposalDecide'>, s: Session) => {
+    const store = s.requireStore();
+    const actor = actorOrDeny(s);
+    const { proposal, exclusion } = decideProposal(store.db, i.id, i.accept, actor);
+    // the dictionary version it produced, in the log beside the decision (dispatch logs that)
+    if (exclusion?.created) {
+      appendAudit(store.db, store.dbPath, actor.user, 'dict.exclusion', `dict=${exclusion.dictionary}@${exclusion.version}`, {
+        proposal: proposal.id,
+        rule: proposal.rule,
+        phrase: proposal.phrase,
+        dictionary: exclusion.dictionary,
+        version: exclusion.version,
+        carrier: exclusion.carrier,
+      });
+    }
+    return proposal;
+  },
   'cases.create': (i: In<'cases.create'>, s: Session) => ({ id: createCase(s.requireStore().db, i.title, i.hits, actorOf(s), i.assignee ?? '', i.dueAt ?? null, i.note ?? '') }),
   'cases.list': (i: In<'cases.list'>, s: Session) => listCases(s.requireStore().db, i.status),
   'cases.get': (i: In<'cases.get'>, s: Session) => {
@@ -345,19 +366,20 @@ const reviewSlice = {
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
   'dashboard.get': (i: In<'dashboard.get'>, s: Session) => dashboard(s.requireStore().db, { from: i.from, to: i.to, ...(i.branch && { branch: i.branch }) }),
-  'schedules.list': (_: In<'schedules.list'>, s: Session) => listSchedules(s.requireStore()),
+  'schedules.list': (_: In<'schedules.list'>, s: Session) => listSchedules(s.requireStore(), actorOrDeny(s)),
   'schedules.add': (i: In<'schedules.add'>, s: Session) => {
-    const r = addSchedule(s.requireStore(), i.name, i.kind, i.cron, i.params, actorOf(s));
+    const r = addSchedule(s.requireStore(), i.name, i.kind, i.cron, i.params, actorOrDeny(s));
     s.scheduler?.restart(listSchedules(s.requireStore()));
     return r;
   },
   'schedules.setEnabled': (i: In<'schedules.setEnabled'>, s: Session) => {
-    setScheduleEnabled(s.requireStore(), i.id, i.enabled);
+    setScheduleEnabled(s.requireStore(), i.id, i.enabled, actorOrDeny(s));
     s.scheduler?.restart(listSchedules(s.requireStore()));
     return { id: i.id, enabled: i.enabled };
   },
-  'schedules.run': (i: In<'schedules.run'>, s: Session) => runSchedule(s.requireStore(), i.id, actorOf(s), { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }),
-  'schedules.runs': (i: In<'schedules.runs'>, s: Session) => listRuns(s.requireStore(), i.id, i.limit),
+  'schedules.run': (i: In<'schedules.run'>, s: Session) =>
+    runSchedule(s.requireStore(), i.id, { how: 'manual', by: actorOrDeny(s) }, { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }),
+  'schedules.runs': (i: In<'schedules.runs'>, s: Session) => listRuns(s.requireStore(), i.id, i.limit, actorOrDeny(s)),
   'report.create': (i: In<'report.create'>, s: Session) => {
     if (i.to <= i.from) throw new CoreError('usage', '结束时间须晚于开始时间', 'The end must come after the start');
     const store = s.requireStore();

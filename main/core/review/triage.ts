@@ -6,6 +6,7 @@
  */
 import type { CaseDetail, CaseRow, Proposal, Review, TriageStatus } from '../../../preload/api.js';
 import { CoreError } from '../api/errors.js';
+import { addExclusion, type ExclusionResult } from '../rules/dictionaries.js';
 import { listHits } from '../scan/hits.js';
 import type { Db } from '../store/index.js';
 
@@ -48,26 +49,58 @@ function propose(db: Db, hitIds: number[]): Proposal[] {
     if (n < PROPOSAL_AFTER) continue;
     // the match with the words just before it: the usual shape of an exclusion (不保本, 非保本)
     const phrase = h.text.slice(Math.max(0, h.start - 2), h.end).replace(/\s+/g, '');
-    const r = upsert.get(h.rule, phrase, n, Date.now()) as Record<string, any>;
-    out.push({ id: r.id, rule: r.rule, phrase: r.phrase, dismissals: r.dismissals, status: r.status, createdAt: r.created_at });
+    const r = upsert.get(h.rule, phrase, n, Date.now()) as { id: number };
+    out.push(getProposal(db, r.id));
   }
   return out;
 }
 
+const proposalRow = (r: Record<string, any>): Proposal => ({
+  id: r.id,
+  rule: r.rule,
+  phrase: r.phrase,
+  dismissals: r.dismissals,
+  status: r.status,
+  createdAt: r.created_at,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+  dictionary: r.dictionary,
+  version: r.dictionary_version,
+});
+
 export function listProposals(db: Db): Proposal[] {
-  return (db.prepare(`SELECT id, rule, phrase, dismissals, status, created_at FROM exclusion_proposals ORDER BY status = 'open' DESC, dismissals DESC`).all() as Record<string, any>[]).map((r) => ({
-    id: r.id,
-    rule: r.rule,
-    phrase: r.phrase,
-    dismissals: r.dismissals,
-    status: r.status,
-    createdAt: r.created_at,
-  }));
+  return (db.prepare(`SELECT * FROM exclusion_proposals ORDER BY status = 'open' DESC, dismissals DESC`).all() as Record<string, any>[]).map(proposalRow);
 }
 
-export function decideProposal(db: Db, id: number, accept: boolean): Proposal {
-  if (!db.prepare('UPDATE exclusion_proposals SET status = ? WHERE id = ?').run(accept ? 'accepted' : 'rejected', id).changes) throw new CoreError('not_found', `没有这个建议：${id}`, `No such proposal: ${id}`);
-  return listProposals(db).find((p) => p.id === id)!;
+function getProposal(db: Db, id: number): Proposal {
+  const r = db.prepare('SELECT * FROM exclusion_proposals WHERE id = ?').get(id) as Record<string, any> | undefined;
+  if (!r) throw new CoreError('not_found', `没有这个建议：${id}`, `No such proposal: ${id}`);
+  return proposalRow(r);
+}
+
+/**
+ * Accept or reject an open proposal. Accepting adds its phrase to the rule's exclusions in a new
+ * dictionary version (rules/dictionaries.ts addExclusion: the dictionary holding the rule, or the
+ * decider's additions dictionary when that is the baseline or another scope's), and links the
+ * proposal to it; a full rescan then retires the hits it cancels. All or nothing.
+ */
+export function decideProposal(db: Db, id: number, accept: boolean, decider: { user: string; branch: string }): { proposal: Proposal; exclusion: ExclusionResult | null } {
+  return db.transaction(() => {
+    const p = getProposal(db, id);
+    if (p.status !== 'open') {
+      throw new CoreError('rejected', `建议 ${id} 已处理（${p.status === 'accepted' ? '已采纳' : '已拒绝'}，${p.decidedBy}）`, `Proposal ${id} was decided already (${p.status}, by ${p.decidedBy})`);
+    }
+    const exclusion = accept ? addExclusion(db, p.rule, p.phrase, decider, `采纳排除建议 #${id}：规则 ${p.rule} 排除「${p.phrase}」（${p.dismissals} 次误报驳回）/ exclusion proposal ${id} accepted`) : null;
+    db.prepare('UPDATE exclusion_proposals SET status = ?, decided_by = ?, decided_at = ?, dictionary = ?, dictionary_version = ? WHERE id = ?').run(
+      accept ? 'accepted' : 'rejected',
+      decider.user,
+      Date.now(),
+      exclusion?.dictionary ?? '',
+      exclusion?.version ?? null,
+      id,
+    );
+    return { proposal: getProposal(db, id), exclusion };
+  })();
 }
 
 export function reviewHistory(db: Db, hit: number): Review[] {

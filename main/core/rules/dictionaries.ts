@@ -89,6 +89,14 @@ export function diffEntries(before: Entry[], after: Entry[]): EntryDiff {
 
 export type ActiveSet = { entries: (Entry & { dictionary: string })[]; stamp: string; sources: { name: string; version: number }[] };
 
+/**
+ * The active dictionaries' latest versions as one rule list. A rule id is one rule across the
+ * active set: its exclusions are those of every active entry with that id, in any dictionary.
+ * So a branch's additions dictionary can cancel false alarms of a head-office rule without
+ * editing the baseline: it holds the rule as a disabled entry (detects nothing itself) with the
+ * extra exclusions, which join the enabled rule here. Such carriers, once joined, are left out.
+ * Done here, not in the detector: the engine keeps seeing plain entries.
+ */
 export function activeSet(db: Db): ActiveSet {
   const rows = db
     .prepare(
@@ -96,9 +104,101 @@ export function activeSet(db: Db): ActiveSet {
        WHERE d.active = 1 AND v.version = (SELECT max(version) FROM dictionary_versions WHERE dictionary_id = d.id) ORDER BY d.scope, d.name`,
     )
     .all() as { name: string; version: number; entries: string }[];
-  const entries = rows.flatMap((r) => (JSON.parse(r.entries) as Entry[]).map((e) => ({ ...e, dictionary: `${r.name}@${r.version}` })));
+  const all = rows.flatMap((r) => (JSON.parse(r.entries) as Entry[]).map((e) => ({ ...e, dictionary: `${r.name}@${r.version}` })));
+  const exclusionsOf = new Map<string, string[]>();
+  const enabled = new Set<string>();
+  for (const e of all) {
+    if (e.enabled !== false) enabled.add(e.id);
+    if (!e.exclusions?.length) continue;
+    const list = exclusionsOf.get(e.id) ?? [];
+    for (const x of e.exclusions) if (!list.includes(x)) list.push(x);
+    exclusionsOf.set(e.id, list);
+  }
+  const entries = all
+    .filter((e) => e.enabled !== false || !enabled.has(e.id))
+    .map((e) => {
+      const union = exclusionsOf.get(e.id);
+      if (e.enabled === false || !union || union.length === (e.exclusions?.length ?? 0)) return e;
+      // its own first, then those from the other dictionaries
+      return { ...e, exclusions: [...(e.exclusions ?? []), ...union.filter((x) => !e.exclusions?.includes(x))] };
+    });
   const sources = rows.map((r) => ({ name: r.name, version: r.version }));
   return { entries, sources, stamp: sources.map((s) => `${s.name}@${s.version}`).join(',') };
+}
+
+/**
+ * The head-office baseline: the bundled default and its head-office file imports. It is replaced
+ * wholesale by each import of the head office's file, so nothing is written into it from here
+ * (an exclusion added in place would vanish at the next import).
+ */
+export function isBaseline(db: Db, name: string): boolean {
+  if (name === BASELINE) return true;
+  return db.prepare(`SELECT v.author FROM dictionary_versions v JOIN dictionaries d ON d.id = v.dictionary_id WHERE d.name = ? ORDER BY v.version LIMIT 1`).pluck().get(name) === 'system';
+}
+
+/** The additions dictionary of a scope: head office's for '', else the branch's own (created when first needed). */
+export const additionsName = (branch: string) => (branch ? `${branch}补充词库` : '总行补充词库');
+
+export type ExclusionResult = { dictionary: string; version: number; created: boolean; carrier: boolean };
+
+/**
+ * Adds `phrase` to the exclusions of rule `rule` in a new version of a dictionary, by `author`
+ * (scope `branch`, '' = head office):
+ * - in the active dictionary holding the rule when the author may edit it (not the baseline, and
+ *   head office or the dictionary's own branch);
+ * - otherwise in the author's additions dictionary (the first active one of their scope, else
+ *   `additionsName`, created), as the rule held disabled with the phrase as its exclusion: the
+ *   active set joins it to the rule wherever that is defined.
+ * No new version when the phrase is already there (created: false).
+ */
+export function addExclusion(db: Db, rule: string, phrase: string, author: { user: string; branch: string }, note: string): ExclusionResult {
+  return db.transaction((): ExclusionResult => {
+    const active = db
+      .prepare(
+        `SELECT d.name, d.scope, v.version, v.entries FROM dictionaries d JOIN dictionary_versions v ON v.dictionary_id = d.id
+         WHERE d.active = 1 AND v.version = (SELECT max(version) FROM dictionary_versions WHERE dictionary_id = d.id) ORDER BY d.scope, d.name`,
+      )
+      .all()
+      .map((r: any) => ({ name: r.name as string, scope: r.scope as string, version: r.version as number, entries: JSON.parse(r.entries) as Entry[] }));
+    const holders = active.filter((d) => d.entries.some((e) => e.id === rule && e.enabled !== false));
+    if (!holders.length) {
+      throw new CoreError('not_found', `规则 ${rule} 不在任何启用的词库中，无法加入排除`, `Rule ${rule} is in no active dictionary; no exclusion can be added to it`);
+    }
+    const editable = (d: { name: string; scope: string }) => !isBaseline(db, d.name) && (!author.branch || d.scope === author.branch);
+    const withPhrase = (e: Entry): Entry => ({ ...e, exclusions: [...(e.exclusions ?? []), phrase] });
+    const save = (d: { name: string; scope: string; version: number }, entries: Entry[], carrier: boolean): ExclusionResult => {
+      const v = addVersion(db, d.name, entries, author.user, note, d.scope);
+      return { dictionary: v.dictionary, version: v.version, created: true, carrier };
+    };
+
+    const own = holders.find(editable);
+    if (own) {
+      const e = own.entries.find((x) => x.id === rule && x.enabled !== false)!;
+      if (e.exclusions?.includes(phrase)) return { dictionary: own.name, version: own.version, created: false, carrier: false };
+      return save(own, own.entries.map((x) => (x === e ? withPhrase(x) : x)), false);
+    }
+
+    // the baseline, or another scope's dictionary: the author's own additions carry the exclusion
+    const name = additionsName(author.branch);
+    let target = (author.branch && active.find((d) => d.scope === author.branch && !isBaseline(db, d.name))) || active.find((d) => d.name === name);
+    if (!target) {
+      if (db.prepare('SELECT 1 FROM dictionaries WHERE name = ?').get(name)) {
+        throw new CoreError('rejected', `补充词库「${name}」已停用，请先启用后再采纳`, `The additions dictionary ${name} is switched off; switch it on first`);
+      }
+      target = { name, scope: author.branch, version: 0, entries: [] };
+    }
+    const base = holders[0]!.entries.find((x) => x.id === rule && x.enabled !== false)!;
+    const carried = target.entries.find((x) => x.id === rule);
+    if (carried?.exclusions?.includes(phrase)) return { dictionary: target.name, version: target.version, created: false, carrier: true };
+    const carrier: Entry = carried
+      ? withPhrase(carried)
+      : (() => {
+          // the rule's definition, held disabled: it detects nothing itself, its exclusions join the rule
+          const { exclusions: _x, enabled: _e, note: _n, ...definition } = base;
+          return { ...definition, exclusions: [phrase], enabled: false, note: `排除补充：只为 ${holders.map((h) => h.name).join('、')} 的规则 ${rule} 增加排除词，本条不单独检测 / exclusions for rule ${rule}; detects nothing itself` };
+        })();
+    return save(target, carried ? target.entries.map((x) => (x === carried ? carrier : x)) : [...target.entries, carrier], true);
+  })();
 }
 
 const cache = new Map<string, Detector>();

@@ -2,20 +2,74 @@
  * Schedules while the app runs: import new exports from a watched folder (then index and scan),
  * scan, or write the daily / weekly / monthly report into a folder. Each run is recorded with
  * its outcome, so failures are seen, not lost. node-cron fires them (Beijing time); the same
- * runJob serves "run now" from the window or the CLI, and an OS task scheduler calling the CLI.
+ * runSchedule serves "run now" from the window or the CLI, and an OS task scheduler calling the CLI.
+ *
+ * A schedule acts for the one who made it: it records the creator's role and branch scope, and
+ * every run (cron or run now, whoever starts it) uses exactly those, never more: a scoped
+ * creator's report covers their branch only, an auditor's masks customers and PII. A scoped
+ * creator can schedule reports only for their branch or one of its sub-branches. Every run is
+ * written to the audit log under the acting user, with whose rights it ran.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import cron from 'node-cron';
-import type { Schedule, ScheduleRun } from '../../../preload/api.js';
+import type { Method, Role, Schedule, ScheduleRun } from '../../../preload/api.js';
+import type { Actor } from '../api/context.js';
 import { CoreError } from '../api/errors.js';
 import { importExports } from '../import/importer.js';
 import { writeReport } from '../report/workbook.js';
+import { appendAudit } from '../review/audit.js';
+import { PERMISSIONS, ROLE_ZH } from '../review/permissions.js';
+import { withinScope } from '../review/scope.js';
+import { getUser } from '../review/users.js';
 import { scan } from '../scan/scan.js';
 import { indexPending } from '../search/indexer.js';
 import type { Store } from '../store/index.js';
 
 export type ScheduleKind = 'import' | 'scan' | 'report';
+
+/** what a job does, as the method a person would call for it: its creator and runner need that permission */
+const ACTION_OF: Record<ScheduleKind, Method> = { import: 'import.run', scan: 'scan.run', report: 'report.create' };
+const KIND_ZH: Record<ScheduleKind, string> = { import: '导入', scan: '扫描', report: '报表' };
+
+function mayDo(role: Role | '', kind: ScheduleKind): boolean {
+  const allowed = PERMISSIONS[ACTION_OF[kind]];
+  return allowed === 'open' || (role !== '' && allowed.includes(role));
+}
+
+/** The data a schedule covers: a report's branch (or its scoped creator's), else its creator's scope. */
+export function scheduleScope(job: Schedule): string {
+  if (job.kind === 'report') return (typeof job.params.branch === 'string' && job.params.branch) || job.createdBranch;
+  return job.createdBranch;
+}
+
+/** roles that may switch other people's schedules on and off (within their scope): an auditor only their own */
+const MANAGE_OTHERS: Role[] = ['admin', 'compliance_manager', 'risk_officer'];
+
+/**
+ * Who may run a schedule (change: switch it on and off): its creator; admin and a head-office
+ * compliance manager any; anyone else only the schedules whose scope lies within their own (and
+ * an auditor, read-only, switches none but their own). A runner also needs the permission the
+ * job itself needs (an auditor cannot start an import).
+ */
+export function assertMayRun(store: Store, job: Schedule, actor: Actor, change = false): void {
+  const [verbZh, verbEn] = change ? ['更改', 'change'] : ['运行', 'run'];
+  if (!mayDo(actor.role, job.kind)) {
+    throw new CoreError('forbidden', `无权${verbZh}${KIND_ZH[job.kind]}任务 ${job.id}：${ROLE_ZH[actor.role]}不能执行 ${ACTION_OF[job.kind]}`, `Not permitted to ${verbEn} schedule ${job.id}: the ${actor.role} role cannot ${ACTION_OF[job.kind]}`);
+  }
+  if (job.createdBy === actor.user || actor.role === 'admin' || (actor.role === 'compliance_manager' && !actor.branch)) return;
+  if (change && !MANAGE_OTHERS.includes(actor.role)) {
+    throw new CoreError('forbidden', `无权更改他人的定时任务 ${job.id}：${ROLE_ZH[actor.role]}只能更改自己的`, `Not permitted to change someone else's schedule ${job.id}: the ${actor.role} role changes only its own`);
+  }
+  const scope = scheduleScope(job);
+  if (!withinScope(store.db, scope, actor.branch)) {
+    throw new CoreError(
+      'forbidden',
+      `无权${verbZh}定时任务 ${job.id}（${job.name}）：它的范围是 ${scope || '全行'}，您的范围是 ${actor.branch}`,
+      `Not permitted to ${verbEn} schedule ${job.id} (${job.name}): it covers ${scope || 'the whole bank'}, your scope is ${actor.branch}`,
+    );
+  }
+}
 
 
 const DAY = 86_400_000;
@@ -31,28 +85,93 @@ export function validateSchedule(kind: string, expr: string, params: Record<stri
   }
 }
 
-export function addSchedule(store: Store, name: string, kind: ScheduleKind, expr: string, params: Record<string, unknown>, user: string): Schedule {
+export function addSchedule(store: Store, name: string, kind: ScheduleKind, expr: string, params: Record<string, unknown>, creator: Actor): Schedule {
   validateSchedule(kind, expr, params);
-  const id = Number(store.db.prepare('INSERT INTO schedules(name, kind, cron, params, enabled, created_by, created_at) VALUES (?, ?, ?, ?, 1, ?, ?)').run(name, kind, expr, JSON.stringify(params), user, Date.now()).lastInsertRowid);
-  return listSchedules(store).find((s) => s.id === id)!;
+  if (!mayDo(creator.role, kind)) {
+    throw new CoreError('forbidden', `无权创建${KIND_ZH[kind]}任务：${ROLE_ZH[creator.role]}不能执行 ${ACTION_OF[kind]}`, `Not permitted to schedule a ${kind} job: the ${creator.role} role cannot ${ACTION_OF[kind]}`);
+  }
+  const p = { ...params };
+  if (kind === 'report') {
+    if (p.branch !== undefined && typeof p.branch !== 'string') throw new CoreError('usage', '报表任务的 branch 须为文字', 'A report job\'s branch must be text');
+    if (creator.branch) {
+      // a scoped creator's reports are their branch, or one of its sub-branches, never more
+      if (!p.branch) p.branch = creator.branch;
+      else if (!withinScope(store.db, p.branch as string, creator.branch)) {
+        throw new CoreError('forbidden', `无权为 ${String(p.branch)} 创建报表任务：您的范围是 ${creator.branch}`, `Not permitted to schedule reports for ${String(p.branch)}: your scope is ${creator.branch}`);
+      }
+    }
+  }
+  const id = Number(
+    store.db
+      .prepare('INSERT INTO schedules(name, kind, cron, params, enabled, created_by, created_role, created_branch, created_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)')
+      .run(name, kind, expr, JSON.stringify(p), creator.user, creator.role, creator.branch, Date.now()).lastInsertRowid,
+  );
+  return getSchedule(store, id);
 }
 
-export function setScheduleEnabled(store: Store, id: number, enabled: boolean): void {
-  if (!store.db.prepare('UPDATE schedules SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id).changes) throw new CoreError('not_found', `没有这个定时任务：${id}`, `No such schedule: ${id}`);
+export function getSchedule(store: Store, id: number): Schedule {
+  const job = listSchedules(store).find((s) => s.id === id);
+  if (!job) throw new CoreError('not_found', `没有这个定时任务：${id}`, `No such schedule: ${id}`);
+  return job;
 }
 
-const runRow = (r: Record<string, any>): ScheduleRun => ({ id: r.id, scheduleId: r.schedule_id, startedAt: r.started_at, finishedAt: r.finished_at, ok: r.ok === null ? null : !!r.ok, summary: r.summary, error: r.error });
+export function setScheduleEnabled(store: Store, id: number, enabled: boolean, actor: Actor): void {
+  assertMayRun(store, getSchedule(store, id), actor, true);
+  store.db.prepare('UPDATE schedules SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
+}
 
-export function listSchedules(store: Store): Schedule[] {
+const runRow = (r: Record<string, any>): ScheduleRun => ({
+  id: r.id,
+  scheduleId: r.schedule_id,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  ok: r.ok === null ? null : !!r.ok,
+  summary: r.summary,
+  error: r.error,
+  how: r.how,
+  runBy: r.run_by,
+  runAs: { user: r.as_user, role: r.as_role, branch: r.as_branch },
+});
+
+/** Every schedule; with a viewer, only those they may run (a scoped user sees their scope's). */
+export function listSchedules(store: Store, viewer?: Actor): Schedule[] {
   const last = store.db.prepare('SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY id DESC LIMIT 1');
-  return (store.db.prepare('SELECT * FROM schedules ORDER BY id').all() as Record<string, any>[]).map((r) => {
+  const all = (store.db.prepare('SELECT * FROM schedules ORDER BY id').all() as Record<string, any>[]).map((r): Schedule => {
     const lr = last.get(r.id) as Record<string, any> | undefined;
-    return { id: r.id, name: r.name, kind: r.kind, cron: r.cron, params: JSON.parse(r.params) as Record<string, unknown>, enabled: !!r.enabled, createdBy: r.created_by, createdAt: r.created_at, lastRun: lr ? runRow(lr) : null };
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      cron: r.cron,
+      params: JSON.parse(r.params) as Record<string, unknown>,
+      enabled: !!r.enabled,
+      createdBy: r.created_by,
+      createdRole: r.created_role,
+      createdBranch: r.created_branch,
+      createdAt: r.created_at,
+      lastRun: lr ? runRow(lr) : null,
+    };
   });
+  return viewer ? all.filter((j) => visibleTo(store, j, viewer)) : all;
 }
 
-export function listRuns(store: Store, scheduleId?: number, limit = 100): ScheduleRun[] {
-  return (store.db.prepare(`SELECT * FROM schedule_runs ${scheduleId ? 'WHERE schedule_id = ?' : ''} ORDER BY id DESC LIMIT ?`).all(...(scheduleId ? [scheduleId, limit] : [limit])) as Record<string, any>[]).map(runRow);
+function visibleTo(store: Store, job: Schedule, viewer: Actor): boolean {
+  return !viewer.branch || job.createdBy === viewer.user || withinScope(store.db, scheduleScope(job), viewer.branch);
+}
+
+export function listRuns(store: Store, scheduleId?: number, limit = 100, viewer?: Actor): ScheduleRun[] {
+  const where: string[] = [];
+  const args: number[] = [];
+  if (scheduleId) {
+    where.push('schedule_id = ?');
+    args.push(scheduleId);
+  }
+  if (viewer?.branch) {
+    const ids = listSchedules(store, viewer).map((j) => j.id);
+    where.push(`schedule_id IN (${ids.map(() => '?').join(',') || 'NULL'})`);
+    args.push(...ids);
+  }
+  return (store.db.prepare(`SELECT * FROM schedule_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...args, limit) as Record<string, any>[]).map(runRow);
 }
 
 /** The report period that ended before `now`: yesterday, last week (Mon–Sun) or last month, in Beijing time. */
@@ -75,33 +194,69 @@ export function previousPeriod(period: string, now = Date.now()): { from: number
   return { from, to, label: `${d(from)}-${d(to - 1)}` };
 }
 
-export async function runSchedule(store: Store, id: number, user: string, ctx: { defaultDictionary?: string; appVersion: string }): Promise<ScheduleRun> {
-  const job = listSchedules(store).find((s) => s.id === id);
-  if (!job) throw new CoreError('not_found', `没有这个定时任务：${id}`, `No such schedule: ${id}`);
-  const runId = Number(store.db.prepare('INSERT INTO schedule_runs(schedule_id, started_at) VALUES (?, ?)').run(id, Date.now()).lastInsertRowid);
+/** How a run was started: run now by a signed-in user, or fired by the app's cron (on behalf of the creator). */
+export type RunTrigger = { how: 'manual'; by: Actor } | { how: 'cron'; session?: string };
+
+/**
+ * The creator's rights for this run: their role and branch as recorded when the schedule was
+ * made. A run refuses (and is recorded as failed) when the creator has since been disabled or
+ * has another role or branch: a schedule never outlives, or outgrows, its creator's rights.
+ */
+function runAsOf(store: Store, job: Schedule): Actor {
+  const now = getUser(store, job.createdBy);
+  if (!now || now.disabled || !job.createdRole) {
+    throw new CoreError('forbidden', `任务创建人 ${job.createdBy} 已停用或不存在，任务不再运行；请重新创建`, `The schedule's creator ${job.createdBy} is disabled or unknown, so it no longer runs; create it again`);
+  }
+  if (now.role !== job.createdRole || now.branch !== job.createdBranch) {
+    throw new CoreError(
+      'forbidden',
+      `任务创建人 ${job.createdBy} 的角色或范围已变更（创建时 ${job.createdRole}/${job.createdBranch || '全行'}，现在 ${now.role}/${now.branch || '全行'}），任务不再运行；请重新创建`,
+      `The role or scope of the schedule's creator ${job.createdBy} has changed since it was made (${job.createdRole}/${job.createdBranch || 'whole bank'} then, ${now.role}/${now.branch || 'whole bank'} now), so it no longer runs; create it again`,
+    );
+  }
+  return { user: job.createdBy, role: job.createdRole, branch: job.createdBranch };
+}
+
+export async function runSchedule(store: Store, id: number, trigger: RunTrigger, ctx: { defaultDictionary?: string; appVersion: string }): Promise<ScheduleRun> {
+  const job = getSchedule(store, id);
+  // run now: the one who asks must be allowed to (nothing is recorded as a run when refused)
+  if (trigger.how === 'manual') assertMayRun(store, job, trigger.by);
+  const runBy = trigger.how === 'manual' ? trigger.by.user : job.createdBy;
+  const runId = Number(
+    store.db
+      .prepare('INSERT INTO schedule_runs(schedule_id, started_at, how, run_by, as_user, as_role, as_branch) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, Date.now(), trigger.how, runBy, job.createdBy, job.createdRole, job.createdBranch).lastInsertRowid,
+  );
   let ok = true;
   let summary = '';
   let error = '';
   try {
+    const as = runAsOf(store, job);
+    if (!mayDo(as.role, job.kind)) throw new CoreError('forbidden', `任务创建人的角色（${ROLE_ZH[as.role]}）不能执行 ${ACTION_OF[job.kind]}`, `The creator's role (${as.role}) cannot ${ACTION_OF[job.kind]}`);
     if (job.kind === 'import') {
       const folder = String(job.params.folder);
       if (!fs.existsSync(folder)) throw new CoreError('rejected', `监视的文件夹不存在：${folder}`, `The watched folder does not exist: ${folder}`);
       const media = typeof job.params.media === 'string' ? job.params.media : undefined;
       const s = await importExports(store, { paths: [folder], ...(media && { mediaDir: media }), skipDone: true });
       await indexPending(store.db);
-      const sc = await scan(store.db, { user, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) });
+      const sc = await scan(store.db, { user: as.user, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) });
       summary = `导入 ${s.imported}，重复 ${s.duplicates}，隔离 ${s.quarantined}，跳过已导入文件 ${s.skippedFiles ?? 0}；新增命中 ${sc.hits}`;
       if (s.fileErrors.length) {
         ok = false;
         error = s.fileErrors.map((f) => `${f.file}:${f.line} ${f.reason}`).join('; ');
       }
     } else if (job.kind === 'scan') {
-      const sc = await scan(store.db, { user, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) });
+      const sc = await scan(store.db, { user: as.user, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) });
       summary = `扫描 ${sc.scanned}，新增命中 ${sc.hits}`;
     } else {
+      // the creator's report: their branch scope (a schedule from before may name more: refused), their role's masking
+      const branch = scheduleScope(job);
+      if (!withinScope(store.db, branch, as.branch)) {
+        throw new CoreError('forbidden', `报表范围 ${branch || '全行'} 超出任务创建人的范围 ${as.branch}`, `The report's scope ${branch || 'whole bank'} is outside the creator's scope ${as.branch}`);
+      }
       const p = previousPeriod(String(job.params.period ?? 'daily'));
       const out = path.join(String(job.params.outDir), `合规报表_${p.label}.xlsx`);
-      const r = await writeReport(store, { from: p.from, to: p.to, out, ...(typeof job.params.branch === 'string' && { branch: job.params.branch }), user, role: 'admin', appVersion: ctx.appVersion });
+      const r = await writeReport(store, { from: p.from, to: p.to, out, ...(branch && { branch }), user: as.user, role: as.role, appVersion: ctx.appVersion });
       summary = `${r.out}（命中 ${r.hits}）`;
     }
   } catch (e) {
@@ -109,6 +264,19 @@ export async function runSchedule(store: Store, id: number, user: string, ctx: {
     error = e instanceof CoreError ? e.message : String((e as Error).message ?? e);
   }
   store.db.prepare('UPDATE schedule_runs SET finished_at = ?, ok = ?, summary = ?, error = ? WHERE id = ?').run(Date.now(), ok ? 1 : 0, summary, error, runId);
+  // every run in the audit log, under the acting user, with whose rights it ran and how it ended
+  appendAudit(store.db, store.dbPath, runBy, 'schedule.run', `id=${id}`, {
+    schedule: id,
+    name: job.name,
+    kind: job.kind,
+    run: runId,
+    how: trigger.how,
+    ...(trigger.how === 'cron' && trigger.session && { session: trigger.session }),
+    runAs: { user: job.createdBy, role: job.createdRole, branch: job.createdBranch },
+    ...(job.kind === 'report' && { branch: scheduleScope(job) || '' }),
+    ok,
+    ...(ok ? { summary } : { error }),
+  });
   return listRuns(store, id, 1)[0]!;
 }
 

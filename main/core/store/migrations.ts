@@ -342,6 +342,35 @@ export const migrations: Migration[] = [
         );
       `),
   },
+  {
+    version: 9,
+    name: 'schedules run as their creator: the creator role and branch; who ran each run, and as whom',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE schedules ADD COLUMN created_role TEXT NOT NULL DEFAULT '';
+        ALTER TABLE schedules ADD COLUMN created_branch TEXT NOT NULL DEFAULT '';
+        -- schedules made before: the creator's role and branch as they are now (users are never deleted)
+        UPDATE schedules SET
+          created_role = coalesce((SELECT u.role FROM users u WHERE u.user = schedules.created_by), ''),
+          created_branch = coalesce((SELECT u.branch FROM users u WHERE u.user = schedules.created_by), '');
+        ALTER TABLE schedule_runs ADD COLUMN how TEXT NOT NULL DEFAULT '';        -- manual | cron
+        ALTER TABLE schedule_runs ADD COLUMN run_by TEXT NOT NULL DEFAULT '';     -- the acting user
+        ALTER TABLE schedule_runs ADD COLUMN as_user TEXT NOT NULL DEFAULT '';    -- the creator whose rights it ran with
+        ALTER TABLE schedule_runs ADD COLUMN as_role TEXT NOT NULL DEFAULT '';
+        ALTER TABLE schedule_runs ADD COLUMN as_branch TEXT NOT NULL DEFAULT '';
+      `),
+  },
+  {
+    version: 10,
+    name: 'exclusion proposals: who decided, when, and the dictionary version an acceptance produced',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE exclusion_proposals ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exclusion_proposals ADD COLUMN decided_at INTEGER;
+        ALTER TABLE exclusion_proposals ADD COLUMN dictionary TEXT NOT NULL DEFAULT '';  -- the dictionary that took the exclusion
+        ALTER TABLE exclusion_proposals ADD COLUMN dictionary_version INTEGER;          -- its version holding it
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -733,7 +733,15 @@ function Proposals({ onError }: { onError: (e: ApiError) => void }) {
                 </td>
                 <td>“{p.phrase}”</td>
                 <td className="num">{p.dismissals}</td>
-                <td>{t(p.status === 'accepted' ? 'dict.accepted' : p.status === 'rejected' ? 'dict.rejected' : 'dict.open')}</td>
+                <td>
+                  {t(p.status === 'accepted' ? 'dict.accepted' : p.status === 'rejected' ? 'dict.rejected' : 'dict.open')}
+                  {p.version !== null && (
+                    <span className="small muted" data-testid="proposal-version">
+                      {' '}
+                      → {p.dictionary} v{p.version}
+                    </span>
+                  )}
+                </td>
                 <td className="mono small">{beijingTime(p.createdAt)}</td>
                 <td>
                   {p.status === 'open' && (

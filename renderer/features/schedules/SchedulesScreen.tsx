@@ -23,6 +23,8 @@ const KINDS: Kind[] = ['import', 'scan', 'report'];
 const KIND_KEYS: Record<Kind, MessageKey> = { import: 'sched.kind.import', scan: 'sched.kind.scan', report: 'sched.kind.report' };
 const PERIODS = ['daily', 'weekly', 'monthly'] as const;
 const PERIOD_KEYS: Record<string, MessageKey> = { daily: 'sched.period.daily', weekly: 'sched.period.weekly', monthly: 'sched.period.monthly' };
+/** what a job does, as a method: a role that may not do it (an auditor: import, scan) may not schedule or run it */
+const ACTION: Record<Kind, 'import.run' | 'scan.run' | 'report.create'> = { import: 'import.run', scan: 'scan.run', report: 'report.create' };
 const RUNS_LIMIT = 100;
 /** while shown, runs the clock fired appear without a click */
 const POLL_MS = 30_000;
@@ -34,6 +36,10 @@ export function SchedulesScreen({ active }: { active: boolean }) {
   const [runs, setRuns] = useState<ScheduleRun[] | null>(null);
   const [which, setWhich] = useState<number | null>(null);
   const [running, setRunning] = useState<Set<number>>(new Set());
+  const session = useSession();
+  // the list holds only schedules within this user's scope (the core filters it and checks again)
+  const runRefused = (j: Schedule) => session.reason(ACTION[j.kind]);
+  const changeRefused = (j: Schedule) => runRefused(j) ?? (session.who?.role === 'auditor' && j.createdBy !== session.who.user ? t('role.denyAuditor') : undefined);
   const [result, setResult] = useState<{ name: string; run: ScheduleRun } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [reload, setReload] = useState(0);
@@ -152,10 +158,10 @@ export function SchedulesScreen({ active }: { active: boolean }) {
                     </td>
                     <td>
                       <div className="button-row sched-actions">
-                        <GuardButton method="schedules.run" className="btn btn-small btn-primary" disabled={running.has(j.id)} onClick={() => void runNow(j)} data-testid="schedule-run">
+                        <GuardButton method="schedules.run" className="btn btn-small btn-primary" disabled={running.has(j.id) || !!runRefused(j)} title={runRefused(j)} onClick={() => void runNow(j)} data-testid="schedule-run">
                           {running.has(j.id) ? t('sched.running') : t('sched.runNow')}
                         </GuardButton>
-                        <GuardButton method="schedules.setEnabled" className="btn btn-small" onClick={() => void setEnabled(j, !j.enabled)} data-testid="schedule-toggle">
+                        <GuardButton method="schedules.setEnabled" className="btn btn-small" disabled={!!changeRefused(j)} title={changeRefused(j)} onClick={() => void setEnabled(j, !j.enabled)} data-testid="schedule-toggle">
                           {j.enabled ? t('sched.disable') : t('sched.enable')}
                         </GuardButton>
                         <button type="button" className="btn btn-small" aria-pressed={which === j.id} onClick={() => setWhich(which === j.id ? null : j.id)} data-testid="schedule-runs">
@@ -278,9 +284,15 @@ function Params({ job }: { job: Schedule }) {
 
 function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; onError: (e: ApiError) => void }) {
   const { t } = useI18n();
-  const scope = useSession().who?.branch ?? '';
+  const session = useSession();
+  const scope = session.who?.branch ?? '';
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('import');
+  const refused = (k: Kind) => !!session.reason(ACTION[k]);
+  useEffect(() => {
+    if (refused(kind)) setKind('report');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session.loaded, session.who]);
   const [cron, setCron] = useState(CRON_PRESETS[0]!.cron);
   const [folder, setFolder] = useState('');
   const [media, setMedia] = useState('');
@@ -340,7 +352,7 @@ function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; on
             <span className="field-label">{t('sched.kind')}</span>
             <div className="segmented" role="group" aria-label={t('sched.kind')}>
               {KINDS.map((k) => (
-                <button key={k} type="button" className={kind === k ? 'active' : ''} aria-pressed={kind === k} onClick={() => setKind(k)} data-testid={`sched-kind-${k}`}>
+                <button key={k} type="button" className={kind === k ? 'active' : ''} aria-pressed={kind === k} disabled={refused(k)} title={session.reason(ACTION[k])} onClick={() => setKind(k)} data-testid={`sched-kind-${k}`}>
                   {t(KIND_KEYS[k])}
                 </button>
               ))}
