@@ -371,6 +371,13 @@ export const migrations: Migration[] = [
         ALTER TABLE exclusion_proposals ADD COLUMN dictionary_version INTEGER;          -- its version holding it
       `),
   },
+  {
+    version: 11,
+    // every query by message reads active hits (retired_scan_id IS NULL), which hits_active's
+    // prefix serves; the extra index cost a sixth of every hit insert (measured on a 1M full scan)
+    name: 'drop hits_message: the partial index hits_active already leads with message_id',
+    up: (db) => db.exec('DROP INDEX IF EXISTS hits_message;'),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
