@@ -1,7 +1,7 @@
 /**
- * The labelled corpus (test/fixtures/detect-corpus.jsonl) against the bundled default
- * dictionary: recall on the lines that must fire, false positives on the lines that must not.
- * Fails below 95% recall or above 2% false positives.
+ * Two labelled corpora against the bundled default dictionary: recall on the lines that must
+ * fire, false positives on the lines that must not. The first was written with the dictionary
+ * (fails below 95% / above 2%); the second blind (see below).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,17 +14,37 @@ import { ROOT } from '../helpers/store.js';
 
 type Line = { text: string; side: 'staff' | 'customer'; expect: string[]; kind: string };
 
+/**
+ * The blind corpus (test/fixtures/detect-corpus-blind.jsonl) was written by someone who never saw
+ * the dictionary, the engine or the first corpus. On it the dictionary first scored recall 62.1%,
+ * false positives 11.4%; the dictionary and the engine were then improved on its odd lines only
+ * and measured once on its even lines (held out: recall 59.8% → 90.8%, false positives 11.5% →
+ * 3.1%). The floors below guard that level; what it still misses is listed by the test.
+ */
+test('default dictionary on the blind corpus: recall ≥ 88%, false positives ≤ 5%', async () => {
+  const { recall, fpRate } = await score('test/fixtures/detect-corpus-blind.jsonl');
+  assert.ok(recall >= 0.88, `recall ${(recall * 100).toFixed(1)}%`);
+  assert.ok(fpRate <= 0.05, `false positives ${(fpRate * 100).toFixed(1)}%`);
+});
+
 test('default dictionary on the labelled corpus: recall ≥ 95%, false positives ≤ 2%', async () => {
   const dict = await parseDictionaryFile(path.join(ROOT, 'resources/dictionaries/default.json'));
   assert.deepEqual(dict.errors, []);
   assert.ok(dict.entries.length >= 300, `${dict.entries.length} entries`);
   const categories = new Set(dict.entries.map((e) => e.category));
   for (const c of ['guarantee', 'diversion', 'private_transfer', 'off_book', 'pii', 'complaint', 'gift']) assert.ok(categories.has(c as never), c);
+  const { recall, fpRate } = await score('test/fixtures/detect-corpus.jsonl', true);
+  assert.ok(recall >= 0.95, `recall ${(recall * 100).toFixed(1)}%`);
+  assert.ok(fpRate <= 0.02, `false positives ${(fpRate * 100).toFixed(1)}%`);
+});
+
+async function score(file: string, sized = false): Promise<{ recall: number; fpRate: number }> {
+  const dict = await parseDictionaryFile(path.join(ROOT, 'resources/dictionaries/default.json'));
   const detector = new Detector(dict.entries, jiebaSegmenter());
-  const lines = fs.readFileSync(path.join(ROOT, 'test/fixtures/detect-corpus.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  const lines = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
   const positives = lines.filter((l) => l.expect.length);
   const negatives = lines.filter((l) => !l.expect.length);
-  assert.ok(positives.length >= 150 && negatives.length >= 150);
+  if (sized) assert.ok(positives.length >= 150 && negatives.length >= 150);
   const missed: string[] = [];
   const falseAlarms: string[] = [];
   for (const l of positives) {
@@ -37,9 +57,8 @@ test('default dictionary on the labelled corpus: recall ≥ 95%, false positives
   }
   const recall = 1 - missed.length / positives.length;
   const fpRate = falseAlarms.length / negatives.length;
-  console.log(`corpus: ${positives.length} must fire, ${negatives.length} clean; recall ${(recall * 100).toFixed(1)}%, false positives ${(fpRate * 100).toFixed(1)}%`);
+  console.log(`${path.basename(file)}: ${positives.length} must fire, ${negatives.length} clean; recall ${(recall * 100).toFixed(1)}%, false positives ${(fpRate * 100).toFixed(1)}%`);
   for (const m of missed.slice(0, 15)) console.log(`  missed: ${m}`);
   for (const f of falseAlarms.slice(0, 15)) console.log(`  false alarm: ${f}`);
-  assert.ok(recall >= 0.95, `recall ${(recall * 100).toFixed(1)}%`);
-  assert.ok(fpRate <= 0.02, `false positives ${(fpRate * 100).toFixed(1)}%`);
-});
+  return { recall, fpRate };
+}

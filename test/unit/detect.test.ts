@@ -102,3 +102,32 @@ test('a 60,000-term dictionary builds and matches exactly', () => {
   const hits = d.detect('前缀词a1b条中间词zz条后缀', 'both');
   assert.deepEqual(hits.map((h) => h.rule), [`T${parseInt('a1b', 36)}`, `T${parseInt('zz', 36)}`]);
 });
+
+test('context: questions are not negations, modal negations reach over a clause, warnings and quotations are mentions', () => {
+  const d = new Detector(
+    [
+      E({ id: 'g', term: '保本', negatable: true, side: 'staff' }),
+      E({ id: 't', term: '借您的卡', category: 'private_transfer', negatable: true, side: 'staff' }),
+      E({ id: 'w', term: '加微信', category: 'diversion', negatable: true, side: 'staff' }),
+      E({ id: 'c', term: '投诉', category: 'complaint', negatable: true, side: 'customer' }),
+    ],
+    undefined,
+    false,
+  );
+  const rules = (text: string, side: 'staff' | 'customer' = 'staff') => d.detect(text, side).map((h) => h.rule);
+  // 能不能 asks; 不能 forbids
+  assert.deepEqual(rules('能不能借您的卡用一下'), ['t']);
+  assert.deepEqual(rules('我不能借您的卡'), []);
+  // a modal negation covers its clause, up to eight characters on; not across a comma
+  assert.deepEqual(rules('资管新规以后不会再有保本理财了'), []);
+  assert.deepEqual(rules('不会亏的，保本'), ['g']);
+  assert.deepEqual(rules('没有风险，保本'), ['g']);
+  assert.deepEqual(rules('我不会因为这点事投诉你的', 'customer'), []);
+  // a warning clause or a quotation in a prohibition is a mention, not a sale
+  assert.deepEqual(rules('那个让人加微信的是假冒的，您别理'), []);
+  assert.deepEqual(rules('别信那些假冒的，加微信找我'), ['w']);
+  assert.deepEqual(rules('跟客户不能说“保本”，这是红线'), []);
+  assert.deepEqual(rules('这个产品“保本”的，放心'), ['g']);
+  // complaints are not silenced by words like 诈骗 in their clause
+  assert.deepEqual(rules('你们这是诈骗我要投诉', 'customer'), ['c']);
+});

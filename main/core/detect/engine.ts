@@ -11,10 +11,22 @@
 import { AhoCorasick } from './ahocorasick.js';
 import { normalizeWords, normalizeWordsTransient, originalSpan, type Units } from './normalize.js';
 import { detectPii } from './pii.js';
+import { crossesClause, inWarningClause, isQuotedMention } from './context.js';
 import { requiredLiterals } from './regexAnchors.js';
 import type { Entry, Hit, Side, Speaker } from './types.js';
 
-const NEGATIONS = ['不', '非', '无', '没有', '没', '不会', '不能', '不是', '不承诺', '不保证', '不得', '并非', '严禁', '禁止', '杜绝', '勿', '请勿', '不要', '别', '切勿', '绝不', '从不', '不可'];
+const NEGATIONS = ['不', '非', '无', '没有', '没', '不会', '不能', '不是', '不承诺', '不保证', '不得', '并非', '严禁', '禁止', '杜绝', '勿', '请勿', '不要', '别', '切勿', '绝不', '从不', '不可', '没法', '无法', '不再', '不存在'];
+/**
+ * Negations that take a whole verb phrase in their scope (不会再有保本理财, 不得向客户承诺返利,
+ * 没法跟您保证收益): they cancel a term up to MODAL_REACH characters on, within the same clause.
+ * Plain 不/没/没有 bind only the next word (没有风险，保本 is a promise).
+ */
+const MODAL_NEGATIONS = new Set(['不会', '不能', '不得', '严禁', '禁止', '杜绝', '请勿', '切勿', '绝不', '从不', '不可', '没法', '无法', '不再', '不存在', '不允许', '不准', '不应', '不该', '不敢', '不可能']);
+const MODAL_REACH = 8;
+/** categories that staff sell with: a warning or a quotation of them is not a sale */
+const STAFF_SIDE = new Set(['guarantee', 'diversion', 'private_transfer', 'off_book', 'gift']);
+const NOT = '不'.charCodeAt(0);
+const NOT_HAVE = '没'.charCodeAt(0);
 /** required factors checked per regex: more cut regex runs, but each adds Aho–Corasick matches */
 const MAX_FACTORS = 2;
 /** characters of context either side of a term that needs word boundaries */
@@ -26,7 +38,7 @@ type Pattern =
   | { kind: 'term'; rule: number }
   | { kind: 'b'; rule: number }
   | { kind: 'exclusion'; id: number }
-  | { kind: 'negation'; length: number }
+  | { kind: 'negation'; length: number; modal: boolean }
   /** one of a factor's literals: every match of regexes[regex] contains one of each of its factors */
   | { kind: 'anchor'; regex: number; bit: number };
 
@@ -92,7 +104,7 @@ export class Detector {
         }
       }
     }
-    for (const neg of NEGATIONS) add(neg, { kind: 'negation', length: neg.length });
+    for (const neg of new Set([...NEGATIONS, ...MODAL_NEGATIONS])) add(neg, { kind: 'negation', length: neg.length, modal: MODAL_NEGATIONS.has(neg) });
     this.ac = new AhoCorasick(texts);
     this.regexSeen = new Int32Array(this.regexes.length);
     this.regexFactors = new Int32Array(this.regexes.length);
@@ -114,6 +126,7 @@ export class Detector {
   private negationAt = new Int32Array(256);
   /** exclusion occurrences of the current call: pattern id, start, end */
   private exclusionBuf = new Int32Array(48);
+  private modalBuf = new Int32Array(16);
 
   private detectWords(original: string, n: Units, side: Speaker, hits: Hit[]): void {
     const ac = this.ac;
@@ -126,6 +139,7 @@ export class Detector {
     if (this.negationAt.length < n.length + 1) this.negationAt = new Int32Array(Math.max(n.length + 1, this.negationAt.length * 2));
     const negationAt = this.negationAt;
     let exclusions = 0;
+    let modals = 0;
     let candidates = 0;
     let anchors = 0;
     for (let k = 0; k < count; k++) {
@@ -138,7 +152,24 @@ export class Detector {
         }
         this.regexFactors[p.regex]! |= p.bit;
         anchors++;
-      } else if (p.kind === 'negation') negationAt[ends[k]!] = call;
+      } else if (p.kind === 'negation') {
+        const e = ends[k]!;
+        const st = e - p.length;
+        // 能不能, 会不会, 有没有: a question, not a negation
+        const c = n.codes[st]!;
+        if ((c === NOT || c === NOT_HAVE) && st > 0 && st + 1 < n.length && n.codes[st - 1] === n.codes[st + 1]) continue;
+        negationAt[e] = call;
+        if (p.modal) {
+          if (modals * 2 + 2 > this.modalBuf.length) {
+            const grown = new Int32Array(this.modalBuf.length * 2);
+            grown.set(this.modalBuf);
+            this.modalBuf = grown;
+          }
+          this.modalBuf[modals * 2] = st;
+          this.modalBuf[modals * 2 + 1] = e;
+          modals++;
+        }
+      }
       else if (p.kind === 'exclusion') {
         if (this.exclusionBuf.length < (exclusions + 1) * 3) {
           const grown = new Int32Array(this.exclusionBuf.length * 2);
@@ -167,12 +198,22 @@ export class Detector {
       }
     }
     if (!candidates && !regexTerms.length) return;
-    const job: Job = { original, n, side, hits, first: hits.length, count, exclusions, call, normalizedText };
+    const job: Job = { original, n, side, hits, first: hits.length, count, exclusions, modals, call, normalizedText };
     for (let k = 0; k < count; k++) {
       const p = this.patterns[ids[k]!]!;
       if (p.kind === 'term') this.consider(job, p.rule, ends[k]! - ac.length(ids[k]!), ends[k]!);
     }
     for (const t of regexTerms) this.consider(job, t.rule, t.s, t.e);
+  }
+
+  /** A modal negation ending at most MODAL_REACH characters before ts, in the same clause of the original. */
+  private modalBefore(job: Job, ts: number): boolean {
+    for (let m = 0; m < job.modals; m++) {
+      const e = this.modalBuf[m * 2 + 1]!;
+      if (e > ts || ts - e > MODAL_REACH) continue;
+      if (e === ts || !crossesClause(job.original, job.n.to[e - 1]!, job.n.from[ts]!)) return true;
+    }
+    return false;
   }
 
   /** Keeps a candidate unless its side, partner, exclusions, negation or word boundaries say otherwise. */
@@ -204,9 +245,10 @@ export class Detector {
       const buf = this.exclusionBuf;
       for (let x = 0; x < job.exclusions; x++) if (buf[x * 3 + 1]! < e && buf[x * 3 + 2]! > s && exIds.has(buf[x * 3]!)) return;
     }
-    if ((entry.negatable ?? false) && negatedBefore(this.negationAt, job.call, ts)) return;
+    if ((entry.negatable ?? false) && (negatedBefore(this.negationAt, job.call, ts) || this.modalBefore(job, ts))) return;
     if (entry.boundary && this.segment && !onWordBoundaries(this.segment, (job.normalizedText ??= job.n.text()), ts, te)) return;
     const [start, end] = originalSpan(job.n, s, e);
+    if (STAFF_SIDE.has(entry.category) && (inWarningClause(job.original, start, end) || isQuotedMention(job.original, start, end))) return;
     const hits = job.hits;
     for (let h = job.first; h < hits.length; h++) {
       const o = hits[h]!;
@@ -227,6 +269,8 @@ type Job = {
   /** Aho–Corasick matches and exclusion occurrences of this call */
   count: number;
   exclusions: number;
+  /** modal negations of this call (start, end pairs in modalBuf) */
+  modals: number;
   call: number;
   normalizedText: string | null;
 };

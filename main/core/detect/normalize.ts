@@ -53,9 +53,15 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /** Multi-character evasions, matched on the words view, longest first. */
 const VARIANTS: [string, string][] = [
-  ['weixin', '微信'], ['wechat', '微信'], ['vchat', '微信'], ['加v', '加微信'], ['v信', '微信'], ['薇信', '微信'],
+  ['绿泡泡', '微信'], ['yzm', '验证码'], ['weixin', '微信'], ['wechat', '微信'], ['vchat', '微信'], ['加v', '加微信'], ['v信', '微信'], ['薇信', '微信'],
   ['威信', '微信'], ['维信', '微信'], ['卫信', '微信'], ['徽信', '微信'], ['微x', '微信'], ['vx', '微信'], ['wx', '微信'],
 ];
+/** Emoji that stand for a word in this trade (other emoji are dropped like punctuation). */
+const EMOJI_WORDS = new Map([
+  ['🧧', '红包'],
+  ['🎁', '礼物'],
+  ['💰', '钱'],
+]);
 const VARIANT_FIRST = new Set(VARIANTS.map(([p]) => p.charCodeAt(0)));
 
 /** A growable buffer of units with their source spans. */
@@ -188,6 +194,11 @@ export function normalizeWordsTransient(text: string): Units {
     const raw = wide ? text.slice(i, i + 2) : text[i]!;
     const from = i;
     if (wide) i++;
+    const word = EMOJI_WORDS.get(raw);
+    if (word) {
+      for (let k = 0; k < word.length; k++) kept.push(word.charCodeAt(k), from, i + 1);
+      continue;
+    }
     if (DROP.test(raw)) continue;
     const folded = raw.normalize('NFKC').toLowerCase();
     for (let k = 0; k < folded.length; k++) {
