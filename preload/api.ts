@@ -184,6 +184,8 @@ export type ScanResult = {
   dictionaries: { name: string; version: number }[];
   tookMs: number;
 };
+/** Whether the stored hits were found by the rules in force now (else a full rescan is due). */
+export type ScanStatus = { lastScanAt: number | null; lastFullScanAt: number | null; unscanned: number; rulesChanged: boolean };
 export type HitRow = {
   id: number;
   msgid: string;
@@ -387,6 +389,7 @@ export const contract = {
   'settings.set': { kind: 'write', needsStore: true, input: z.object({ idleLockMinutes: z.number().int().min(0).max(1440) }).strict() },
   'detect.text': { kind: 'read', needsStore: false, input: z.object({ text: z.string().max(100_000), side: z.enum(['staff', 'customer', 'both']).optional() }).strict() },
   'scan.run': { kind: 'write', needsStore: true, input: z.object({ full: z.boolean().optional() }).strict() },
+  'scan.status': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'hits.list': {
     kind: 'read',
     needsStore: true,
@@ -534,6 +537,7 @@ export type Outputs = {
   'settings.set': Settings;
   'detect.text': DetectHit[];
   'scan.run': ScanResult;
+  'scan.status': ScanStatus;
   'hits.list': { total: number; hits: HitRow[] };
   'dict.list': DictionaryInfo[];
   'dict.entries': DictEntry[];

@@ -203,3 +203,29 @@ test('CLI: dict import (dry run, errors exit 4), list, export, versions; scan; h
   assert.ok(JSON.parse(bare.stdout).hits.some((h: any) => h.category === 'guarantee'));
   assert.equal(cli(['hits', '--db', db, '--severity', 'huge']).code, 2);
 });
+
+test('scan status: a changed rule or dictionary says a full rescan is due; new messages say they are unscanned', async () => {
+  const { scanStatus } = await import('../../main/core/scan/status.js');
+  const { dir, s } = await store([textMsg(1, { msgtime: T0, text: { content: '这款产品保本的' } })]);
+  assert.deepEqual({ ...scanStatus(s.db), lastScanAt: null }, { lastScanAt: null, lastFullScanAt: null, unscanned: 1, rulesChanged: false });
+  await scan(s.db);
+  let st = scanStatus(s.db);
+  assert.equal(st.unscanned, 0);
+  assert.equal(st.rulesChanged, false);
+  assert.ok(st.lastScanAt);
+  setRuleSetting(s.db, 'behaviour.unanswered', { params: { hours: 48 } }, 'manager');
+  assert.equal(scanStatus(s.db).rulesChanged, true, 'a behaviour rule changed');
+  // an incremental scan applies the new rules to new messages only: still due
+  await scan(s.db);
+  assert.equal(scanStatus(s.db).rulesChanged, true);
+  await scan(s.db, { full: true });
+  st = scanStatus(s.db);
+  assert.equal(st.rulesChanged, false);
+  assert.ok(st.lastFullScanAt);
+  addVersion(s.db, '基线', [...BASE, { id: 'G2', term: '稳赚', category: 'guarantee', severity: 'high', match: 'literal' }], 'manager');
+  assert.equal(scanStatus(s.db).rulesChanged, true, 'a new dictionary version');
+  await scan(s.db, { full: true });
+  await importExports(s, { paths: [writeJsonl(path.join(dir, 'more.jsonl'), [textMsg(2, { msgtime: T0 + 1000, text: { content: '稳赚' } })])] });
+  st = scanStatus(s.db);
+  assert.deepEqual([st.unscanned, st.rulesChanged], [1, false]);
+});

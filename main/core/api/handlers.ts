@@ -17,6 +17,7 @@ import { activeSet, addVersion, BASELINE, detectorFor, diffEntries, listDictiona
 import { ruleSettings, setRuleSetting } from '../scan/behaviour.js';
 import { listHits } from '../scan/hits.js';
 import { scan } from '../scan/scan.js';
+import { scanStatus } from '../scan/status.js';
 import { buildEvidence } from '../report/evidence.js';
 import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
@@ -198,6 +199,7 @@ const detectSlice = {
     const store = s.requireStore();
     return scan(store.db, { full: !!i.full, user: store.user, ...(s.config.defaultDictionary !== undefined && { defaultDictionary: s.config.defaultDictionary }), onProgress: (p) => s.emit('scan.progress', p) });
   },
+  'scan.status': (_: In<'scan.status'>, s: Session) => scanStatus(s.requireStore().db),
   'hits.list': (i: In<'hits.list'>, s: Session) => {
     const r = listHits(s.requireStore().db, i);
     // auditors see PII masked; unmasking is its own, audited, act (pii.unmask)

@@ -22,6 +22,13 @@ const WARNING_CUES = [
 ];
 const QUOTE_CUES = [...WARNING_CUES, '说法', '不能说', '不得说', '不要说', '别说', '禁止说', '严禁说', '不能讲', '不要讲', '违规', '禁用语', '不规范'];
 
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** One pass over the text: most texts hold no cue and no quotation mark, and skip the clause checks. */
+const ANY_CUE = new RegExp(`[“‘「『"']|${WARNING_CUES.map(escape).join('|')}`);
+export function mayBeMention(text: string): boolean {
+  return ANY_CUE.test(text);
+}
+
 function bounds(text: string, start: number, end: number, stops: Set<string>): [number, number] {
   let s = start;
   while (s > 0 && !stops.has(text[s - 1]!)) s--;

@@ -11,7 +11,7 @@
 import { AhoCorasick } from './ahocorasick.js';
 import { normalizeWords, normalizeWordsTransient, originalSpan, type Units } from './normalize.js';
 import { detectPii } from './pii.js';
-import { crossesClause, inWarningClause, isQuotedMention } from './context.js';
+import { crossesClause, inWarningClause, isQuotedMention, mayBeMention } from './context.js';
 import { requiredLiterals } from './regexAnchors.js';
 import type { Entry, Hit, Side, Speaker } from './types.js';
 
@@ -54,6 +54,9 @@ export class Detector {
   private calls = 0;
   /** some regex has no anchor and runs on every text */
   private unanchored = false;
+  private unanchoredIds: number[] = [];
+  /** regexes whose anchors occurred in the current text, in the order first seen */
+  private touched = new Int32Array(0);
   private readonly patterns: Pattern[] = [];
   private readonly ac: AhoCorasick;
   readonly size: number;
@@ -108,6 +111,8 @@ export class Detector {
     this.ac = new AhoCorasick(texts);
     this.regexSeen = new Int32Array(this.regexes.length);
     this.regexFactors = new Int32Array(this.regexes.length);
+    this.touched = new Int32Array(this.regexes.length);
+    this.unanchoredIds = this.regexes.flatMap((r, i) => (r.anchored ? [] : [i]));
     this.unanchored = this.regexes.some((r) => !r.anchored);
     this.size = this.rules.length;
   }
@@ -149,9 +154,9 @@ export class Detector {
         if (regexSeen[p.regex] !== call) {
           regexSeen[p.regex] = call;
           this.regexFactors[p.regex] = 0;
+          this.touched[anchors++] = p.regex;
         }
         this.regexFactors[p.regex]! |= p.bit;
-        anchors++;
       } else if (p.kind === 'negation') {
         const e = ends[k]!;
         const st = e - p.length;
@@ -185,10 +190,12 @@ export class Detector {
     }
     let normalizedText: string | null = null;
     const regexTerms: { rule: number; s: number; e: number }[] = [];
-    if (anchors || this.unanchored) {
-      for (let r = 0; r < this.regexes.length; r++) {
+    // only the regexes an anchor touched in this text (and any without anchors), in dictionary order
+    const runs = this.unanchored ? this.unanchoredIds.concat(Array.from(this.touched.subarray(0, anchors))).sort((a, b) => a - b) : this.touched.subarray(0, anchors).sort();
+    if (runs.length) {
+      for (const r of runs) {
         const { rule, re, anchored, factors } = this.regexes[r]!;
-        if (anchored && (regexSeen[r] !== call || this.regexFactors[r] !== factors)) continue;
+        if (anchored && this.regexFactors[r] !== factors) continue;
         normalizedText ??= n.text();
         re.lastIndex = 0;
         for (let m = re.exec(normalizedText); m; m = re.exec(normalizedText)) {
@@ -248,7 +255,7 @@ export class Detector {
     if ((entry.negatable ?? false) && (negatedBefore(this.negationAt, job.call, ts) || this.modalBefore(job, ts))) return;
     if (entry.boundary && this.segment && !onWordBoundaries(this.segment, (job.normalizedText ??= job.n.text()), ts, te)) return;
     const [start, end] = originalSpan(job.n, s, e);
-    if (STAFF_SIDE.has(entry.category) && (inWarningClause(job.original, start, end) || isQuotedMention(job.original, start, end))) return;
+    if (STAFF_SIDE.has(entry.category) && (job.mayBeMention ??= mayBeMention(job.original)) && (inWarningClause(job.original, start, end) || isQuotedMention(job.original, start, end))) return;
     const hits = job.hits;
     for (let h = job.first; h < hits.length; h++) {
       const o = hits[h]!;
@@ -273,6 +280,8 @@ type Job = {
   modals: number;
   call: number;
   normalizedText: string | null;
+  /** whether the text holds a warning cue or a quotation mark at all (computed on the first staff-side hit) */
+  mayBeMention?: boolean;
 };
 
 /** Staff talking among themselves (a compliance report quoting 承诺保本) is not a sales promise: only rules for both sides apply. */

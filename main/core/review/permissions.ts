@@ -36,6 +36,7 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'settings.set': ADMIN,
   'detect.text': 'open',
   'scan.run': [...CHANGE_ARCHIVE],
+  'scan.status': ANY,
   'hits.list': ANY,
   'dict.list': ANY,
   'dict.entries': ANY,

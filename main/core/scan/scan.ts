@@ -9,8 +9,9 @@ import type { ScanChange, ScanResult } from '../../../preload/api.js';
 import type { Hit, Speaker } from '../detect/types.js';
 import type { Db } from '../store/index.js';
 import { activeSet, detectorFor, seedDefault } from '../rules/dictionaries.js';
-import { ruleSettings, runBehaviour, Ctx } from './behaviour.js';
+import { runBehaviour, Ctx } from './behaviour.js';
 import { detectPool } from './detectPool.js';
+import { currentRuleset } from './status.js';
 import { CUSTOMER_SENDER, MESSAGE_ROW_COLUMNS, MessageTable, Parties, STAFF_SENDER, STAFF_TO_CUSTOMER, type MessageRow } from './messageTable.js';
 
 const BATCH = 20_000;
@@ -38,7 +39,7 @@ export async function scan(
   const set = activeSet(db);
   const detector = detectorFor(set);
   const dictOf = new Map(set.entries.map((e) => [e.id, e.dictionary]));
-  const ruleset = JSON.stringify({ dictionaries: set.sources, behaviour: ruleSettings(db).map((r) => ({ rule: r.rule, enabled: r.enabled, params: r.params })) });
+  const ruleset = currentRuleset(db);
   const scanId = Number(db.prepare('INSERT INTO scans(started_at, full, ruleset, user) VALUES (?, ?, ?, ?)').run(started, opts.full ? 1 : 0, ruleset, opts.user ?? '').lastInsertRowid);
   const result: ScanResult = { scanId, scanned: 0, hits: 0, retired: 0, active: 0, byCategory: {}, appeared: [], disappeared: [], dictionaries: set.sources, tookMs: 0 };
 

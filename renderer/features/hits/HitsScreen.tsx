@@ -5,7 +5,7 @@
  * (review.triage), a hit's history (review.history) and a case from the selection (cases.create).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiError, CaseRow, HitFilter, HitRow, In, Proposal, Review, ScanResult, TriageStatus, ViewMessage } from '../../../preload/api.js';
+import type { ApiError, CaseRow, HitFilter, HitRow, In, Proposal, Review, ScanResult, ScanStatus, TriageStatus, ViewMessage } from '../../../preload/api.js';
 import { api, call, errorOf } from '../../platform/client.js';
 import { ScopedBranchSelect } from '../../shared/branches.js';
 import { ErrorAlert, ProgressBar } from '../../shared/components.js';
@@ -53,6 +53,7 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
   const [scanning, setScanning] = useState(false);
   const [progress, setProgress] = useState<{ scanned: number; total: number } | null>(null);
   const [scan, setScan] = useState<ScanResult | null>(null);
+  const [scanState, setScanState] = useState<ScanStatus | null>(null);
   // triage
   const [dismissOpen, setDismissOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -110,6 +111,16 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
   }, [active, query, reload]);
 
   useEffect(() => api.on('scan.progress', (p) => setProgress(p)), []);
+  // were the hits found by the rules in force now? (after every reload: scans and dictionary edits elsewhere)
+  useEffect(() => {
+    let stale = false;
+    call('scan.status', {})
+      .then((st) => !stale && setScanState(st))
+      .catch(() => !stale && setScanState(null));
+    return () => {
+      stale = true;
+    };
+  }, [reload, active]);
 
   async function runScan(full: boolean) {
     setScanning(true);
@@ -232,6 +243,18 @@ export function HitsScreen({ active, onOpen, onCaseCreated, preset }: { active: 
           </GuardButton>
         </div>
       </div>
+
+      {!scanning && scanState && (scanState.rulesChanged || scanState.unscanned > 0) && (
+        <div className="notice notice-warn notice-row" role="status" data-testid="scan-stale">
+          <span>
+            {scanState.rulesChanged && <span data-testid="scan-rules-changed">{t('hits.rulesChanged')} </span>}
+            {scanState.unscanned > 0 && <span data-testid="scan-unscanned">{t('hits.unscanned', { n: fmt(scanState.unscanned) })}</span>}
+          </span>
+          <GuardButton method="scan.run" className="btn" onClick={() => void runScan(scanState.rulesChanged)} data-testid="scan-stale-run">
+            {scanState.rulesChanged ? t('hits.scanFull') : t('hits.scan')}
+          </GuardButton>
+        </div>
+      )}
 
       {scanning && (
         <div className="panel pad" data-testid="scan-progress">
