@@ -124,7 +124,7 @@ export class Detector {
       this.detectWords(text, n, side, hits);
       if (this.withPii) hits.push(...detectPii(text));
     }
-    return hits.sort((a, b) => a.start - b.start || b.end - a.end);
+    return hits.sort(byPosition);
   }
 
   /** per normalized position: the call in which a negation ended there (no clearing between calls) */
@@ -191,7 +191,7 @@ export class Detector {
     let normalizedText: string | null = null;
     const regexTerms: { rule: number; s: number; e: number }[] = [];
     // only the regexes an anchor touched in this text (and any without anchors), in dictionary order
-    const runs = this.unanchored ? this.unanchoredIds.concat(Array.from(this.touched.subarray(0, anchors))).sort((a, b) => a - b) : this.touched.subarray(0, anchors).sort();
+    const runs = this.unanchored ? this.unanchoredIds.concat(Array.from(this.touched.subarray(0, anchors))).sort(ascending) : this.touched.subarray(0, anchors).sort();
     if (runs.length) {
       for (const r of runs) {
         const { rule, re, anchored, factors } = this.regexes[r]!;
@@ -284,6 +284,10 @@ type Job = {
   mayBeMention?: boolean;
 };
 
+// comparators made once (not a closure per call: the hot path allocates nothing it need not)
+const byPosition = (a: Hit, b: Hit) => a.start - b.start || b.end - a.end;
+const ascending = (a: number, b: number) => a - b;
+
 /** Staff talking among themselves (a compliance report quoting 承诺保本) is not a sales promise: only rules for both sides apply. */
 function sideFits(ruleSide: Side, speaker: Speaker): boolean {
   if (speaker === 'internal') return ruleSide === 'both';
@@ -303,6 +307,23 @@ function negatedBefore(negationAt: Int32Array, call: number, start: number): boo
  */
 function onWordBoundaries(segment: Segmenter, text: string, s: number, e: number): boolean {
   const from = Math.max(0, s - BOUNDARY_CONTEXT);
+  // the same phrase comes back again and again (templates, mass sends): segment each window once
+  const key = `${s - from}:${e - from}:${text.slice(from, Math.min(text.length, e + BOUNDARY_CONTEXT))}`;
+  let cache = boundaryCaches.get(segment);
+  if (!cache) boundaryCaches.set(segment, (cache = new Map()));
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const answer = segmentedAt(segment, text, s, e, from);
+  if (cache.size >= BOUNDARY_CACHE) cache.clear();
+  cache.set(key, answer);
+  return answer;
+}
+
+/** Answers by window, per segmenter (jieba's is shared by every detector, so the cache outlives dictionary changes). */
+const boundaryCaches = new WeakMap<Segmenter, Map<string, boolean>>();
+const BOUNDARY_CACHE = 8192;
+
+function segmentedAt(segment: Segmenter, text: string, s: number, e: number, from: number): boolean {
   let at = from;
   let start = s === from;
   for (const token of segment(text.slice(from, Math.min(text.length, e + BOUNDARY_CONTEXT)))) {

@@ -29,11 +29,22 @@ export function requiredLiterals(source: string, max = 8): string[][] | null {
   }
 }
 
-/** Prefer the factor whose shortest string is longest (most selective), then the smaller set. */
+/**
+ * Characters so frequent in chat that a factor made of them alone (我, 您|你, 给|送) occurs in most
+ * messages: each occurrence is a match to handle and the regex runs anyway, so such a factor is
+ * chosen last.
+ */
+const COMMON = new Set([...'的了我你您是不在有这那就都也要说给送好吗吧啊呢一个们他她它上下来去到会能可以和跟还没对么什点多少大小时候里面看想做让把被等过再很又只']);
+const commonness = (f: Factor) => f.filter((s) => s.length === 1 && COMMON.has(s)).length;
+
+/** Prefer the factor whose shortest string is longest (most selective), then fewer common characters, then the smaller set. */
 function better(a: Factor, b: Factor): Factor {
   const ma = Math.min(...a.map((s) => s.length));
   const mb = Math.min(...b.map((s) => s.length));
   if (ma !== mb) return ma > mb ? a : b;
+  const ca = commonness(a);
+  const cb = commonness(b);
+  if (ca !== cb) return ca < cb ? a : b;
   return a.length <= b.length ? a : b;
 }
 
