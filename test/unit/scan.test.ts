@@ -229,3 +229,18 @@ test('scan status: a changed rule or dictionary says a full rescan is due; new m
   st = scanStatus(s.db);
   assert.deepEqual([st.unscanned, st.rulesChanged], [1, false]);
 });
+
+test('off hours: one hit per conversation and night, on its first message', async () => {
+  const night = Date.parse('2026-03-02T22:10:00+08:00'); // Monday evening
+  const { s } = await store([
+    textMsg(1, { msgtime: night, text: { content: '在吗' } }),
+    textMsg(2, { msgtime: night + 30 * 60_000, text: { content: '明天聊' } }),
+    textMsg(3, { msgtime: Date.parse('2026-03-03T06:50:00+08:00'), text: { content: '早' } }), // same night, before work
+    textMsg(4, { msgtime: Date.parse('2026-03-03T10:00:00+08:00'), text: { content: '上班了' } }), // working hours
+    textMsg(5, { msgtime: Date.parse('2026-03-03T21:00:00+08:00'), text: { content: '晚上好' } }), // the next night
+  ]);
+  await scan(s.db);
+  const hits = listHits(s.db, { category: 'behaviour' }).hits.filter((h) => h.rule === 'behaviour.off_hours');
+  assert.deepEqual(hits.map((h) => h.msgid).sort(), ['m1', 'm5']);
+  assert.match(hits.find((h) => h.msgid === 'm1')!.match, /2026-03-02 22:10 起/);
+});

@@ -67,19 +67,25 @@ const recallAfterHit: RuleDef<{ withinMinutes: number }> = {
   zh: '敏感消息发出后撤回',
   en: 'Recall shortly after a sensitive message',
   defaults: { withinMinutes: 10 },
-  run: (ctx, p) =>
-    (
-      ctx.db
-        .prepare(
-          `SELECT r.message_id AS id, rv.msgtime AS at, o.msgtime AS sent, group_concat(DISTINCT h.rule) AS rules FROM recalls r
-           JOIN messages rv ON rv.id = r.message_id JOIN messages o ON o.msgid = r.pre_msgid
-           JOIN hits h ON h.message_id = o.id AND h.retired_scan_id IS NULL AND h.source != 'behaviour'
-           GROUP BY r.message_id`,
-        )
-        .all() as { id: number; at: number | null; sent: number | null; rules: string }[]
-    )
-      .filter((r) => r.at !== null && r.sent !== null && r.at - r.sent <= p.withinMinutes * 60_000)
-      .map((r) => ({ messageId: r.id, rule: recallAfterHit.id, severity: 'high', match: `撤回了命中 ${r.rules} 的消息 / recalled a message that hit ${r.rules}` })),
+  run: (ctx, p) => {
+    // indexes only: the msgid index holds the row id, hits_active the rule (behaviour rules are
+    // named behaviour.*), so no message or hit row is read; the times come from the table
+    const rows = ctx.db
+      .prepare(
+        `SELECT r.message_id AS id, o.id AS original, group_concat(DISTINCT h.rule) AS rules FROM recalls r
+         JOIN messages o ON o.msgid = r.pre_msgid
+         JOIN hits h ON h.message_id = o.id AND h.retired_scan_id IS NULL AND h.rule NOT LIKE 'behaviour.%'
+         GROUP BY r.message_id`,
+      )
+      .all() as { id: number; original: number; rules: string }[];
+    const t = ctx.messages;
+    return rows.flatMap((r): BehaviourHit[] => {
+      const at = t.time[t.indexOf(r.id)] ?? NaN;
+      const sent = t.time[t.indexOf(r.original)] ?? NaN;
+      if (Number.isNaN(at) || Number.isNaN(sent) || at - sent > p.withinMinutes * 60_000) return [];
+      return [{ messageId: r.id, rule: recallAfterHit.id, severity: 'high', match: `撤回了命中 ${r.rules} 的消息 / recalled a message that hit ${r.rules}` }];
+    });
+  },
 };
 
 /** Row indices of staff-to-customer messages of one kind. */
@@ -114,12 +120,19 @@ const offHours: RuleDef<{ start: string; end: string; weekends: boolean }> = {
     const start = hm(p.start);
     const end = hm(p.end);
     const out: BehaviourHit[] = [];
+    // one hit per conversation and off-hours stretch, on its first message: an evening's chat is
+    // one contact to review, not forty (the night runs from the end of one working day to the
+    // start of the next, so it is keyed by the day shifted back by the start of work)
+    const seen = new Set<number>();
     for (const i of t.inTimeOrder((i) => t.conv[i]! >= 0 && (t.flags[i]! & STAFF_TO_CUSTOMER) !== 0)) {
       const local = t.time[i]! + BEIJING;
       const minutes = Math.floor((((local % DAY) + DAY) % DAY) / 60_000);
       const weekday = (((Math.floor(local / DAY) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
       if (minutes < start || minutes >= end || (p.weekends && (weekday === 0 || weekday === 6))) {
-        out.push({ messageId: t.id[i]!, rule: offHours.id, severity: 'low', match: `${beijingTime(t.time[i]!)}（北京时间）/ Beijing time` });
+        const stretch = t.conv[i]! * 65_536 + (Math.floor((local - start * 60_000) / DAY) & 0xffff);
+        if (seen.has(stretch)) continue;
+        seen.add(stretch);
+        out.push({ messageId: t.id[i]!, rule: offHours.id, severity: 'low', match: `${beijingTime(t.time[i]!)} 起（北京时间）/ from then, Beijing time` });
       }
     }
     return out;

@@ -165,6 +165,20 @@ export class MessageTable {
     }
   }
 
+  /** The row index of a message id, or -1 (rows are added in id order: a binary search). */
+  indexOf(id: number): number {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.id[mid]!;
+      if (v === id) return mid;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   /** Row indices of messages with a known time, in (time, id) order: the order things happened. */
   inTimeOrder(filter: (i: number) => boolean = () => true): Int32Array {
     const picked: number[] = [];
