@@ -46,13 +46,13 @@ const macRun = time(() => texts.reduce((a, t) => a + mac.search(t).length, 0));
 const big = Array.from({ length: 60_000 }, (_, i) => ({ id: `T${i}`, term: `${literal[i % literal.length]}${i.toString(36)}`, category: 'guarantee' as const, severity: 'high' as const, match: 'literal' as const }));
 const buildRun = time(() => new Detector(big).size);
 
-let fullScan: { ms: number; scanned: number; hits: number; timings: ScanTimings } | null = null;
+let fullScan: { ms: number; scanned: number; hits: number; added: number; timings: ScanTimings } | null = null;
 if (dbPath && fs.existsSync(dbPath)) {
   const store = openStore(dbPath, 'bench-passphrase');
   const t = performance.now();
   const timings: ScanTimings = { setup: 0, read: 0, waitDetect: 0, write: 0, behaviour: 0, behaviourWrite: 0, count: 0 };
   const r = await scan(store.db, { full: true, defaultDictionary: dictFile, timings });
-  fullScan = { ms: performance.now() - t, scanned: r.scanned, hits: r.active, timings };
+  fullScan = { ms: performance.now() - t, scanned: r.scanned, hits: r.active, added: r.hits, timings };
   store.close();
 }
 process.stdout.write(

@@ -87,10 +87,10 @@ function corpusTexts(): { text: string; side: Speaker }[] {
 }
 
 test('the scan detection thread answers exactly what this thread finds', async () => {
-  const { detectPool } = await import('../../main/core/scan/detectPool.js');
+  const { detectPool, spawnDetectWorker } = await import('../../main/core/scan/detectPool.js');
   const dict = await parseDictionaryFile(path.join(ROOT, 'resources/dictionaries/default.json'));
   const here = new Detector(dict.entries, jiebaSegmenter());
-  const pool = detectPool(dict.entries, here);
+  const pool = detectPool(dict.entries, () => here, spawnDetectWorker());
   try {
     const lines = corpusTexts();
     const found = await pool.detect(

@@ -42,9 +42,9 @@ const detectHere = (detector: Detector, texts: string[], speakers: Speaker[]): H
 class InThread implements DetectPool {
   readonly threaded = false;
   readonly fallbackReason = null;
-  constructor(private readonly detector: Detector) {}
+  constructor(private readonly detector: () => Detector) {}
   async detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]> {
-    return detectHere(this.detector, texts, speakers);
+    return detectHere(this.detector(), texts, speakers);
   }
   async close(): Promise<void> {}
 }
@@ -60,12 +60,13 @@ class Threaded implements DetectPool {
 
   constructor(
     private readonly worker: Worker,
-    private readonly fallback: Detector,
+    private readonly fallback: () => Detector,
   ) {
     worker.on('message', (m: WorkerReply) => {
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
+      if (!this.waiting.size) worker.unref();
       if ('error' in m) w.reject(new Error(m.error));
       else w.resolve(m.hits);
     });
@@ -80,13 +81,15 @@ class Threaded implements DetectPool {
 
   /** Never rejects: should the worker fail (a native module that will not load there), this thread does the batch. */
   detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]> {
-    if (this.failure) return Promise.resolve(detectHere(this.fallback, texts, speakers));
+    if (this.failure) return Promise.resolve(detectHere(this.fallback(), texts, speakers));
     const id = this.next++;
     const answer = new Promise<Hit[][]>((resolve, reject) => {
+      // referenced while an answer is awaited (an unreferenced worker would let the process end mid-scan)
+      if (!this.waiting.size) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ type: 'detect', id, texts, speakers } satisfies WorkerRequest);
     });
-    return answer.catch(() => detectHere(this.fallback, texts, speakers));
+    return answer.catch(() => detectHere(this.fallback(), texts, speakers));
   }
 
   async close(): Promise<void> {
@@ -109,17 +112,31 @@ function fromSource(file: string): URL {
 }
 
 /**
- * A pool for these entries. `inThread` is the detector to fall back on (and the one used
- * outright on a single core or when WECOM_DETECT_THREADS=0).
+ * Starts the detection thread, or returns null where there is none to be had (no worker file
+ * beside the code, a single core, WECOM_DETECT_THREADS=0). Started before the dictionaries are
+ * read, so its own loading overlaps that work.
  */
-export function detectPool(entries: Entry[], inThread: Detector): DetectPool {
+export function spawnDetectWorker(): Worker | null {
   const file = workerFile();
-  if (!file || os.availableParallelism() < 2 || process.env.WECOM_DETECT_THREADS === '0') return new InThread(inThread);
+  if (!file || os.availableParallelism() < 2 || process.env.WECOM_DETECT_THREADS === '0') return null;
   try {
     const worker = new Worker(file.endsWith('.ts') ? fromSource(file) : file);
-    worker.postMessage({ type: 'init', entries } satisfies WorkerRequest);
-    return new Threaded(worker, inThread);
+    // never what keeps a process alive (a scan that failed before handing it work need not end it)
+    worker.unref();
+    return worker;
   } catch {
-    return new InThread(inThread);
+    return null;
   }
+}
+
+/**
+ * A pool for these entries on `worker` (from spawnDetectWorker), or in this thread without one.
+ * `inThread` makes the detector for this thread, only when it is needed (no worker, or it failed).
+ */
+export function detectPool(entries: Entry[], inThread: () => Detector, worker: Worker | null): DetectPool {
+  let made: Detector | null = null;
+  const here = () => (made ??= inThread());
+  if (!worker) return new InThread(here);
+  worker.postMessage({ type: 'init', entries } satisfies WorkerRequest);
+  return new Threaded(worker, here);
 }

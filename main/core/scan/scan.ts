@@ -10,7 +10,7 @@ import type { Hit, Speaker } from '../detect/types.js';
 import type { Db } from '../store/index.js';
 import { activeSet, detectorFor, seedDefault } from '../rules/dictionaries.js';
 import { runBehaviour, Ctx } from './behaviour.js';
-import { detectPool } from './detectPool.js';
+import { detectPool, spawnDetectWorker } from './detectPool.js';
 import { currentRuleset } from './status.js';
 import { CUSTOMER_SENDER, MESSAGE_ROW_COLUMNS, MessageTable, Parties, STAFF_SENDER, STAFF_TO_CUSTOMER, type MessageRow } from './messageTable.js';
 
@@ -35,9 +35,9 @@ export async function scan(
     lap = t;
   };
   const started = Date.now();
+  const worker = spawnDetectWorker();
   await seedDefault(db, opts.defaultDictionary);
   const set = activeSet(db);
-  const detector = detectorFor(set);
   const dictOf = new Map(set.entries.map((e) => [e.id, e.dictionary]));
   const ruleset = currentRuleset(db);
   const scanId = Number(db.prepare('INSERT INTO scans(started_at, full, ruleset, user) VALUES (?, ?, ?, ?)').run(started, opts.full ? 1 : 0, ruleset, opts.user ?? '').lastInsertRowid);
@@ -144,7 +144,7 @@ export async function scan(
       mark.run(String(Math.max(hi, Number(db.prepare(`SELECT value FROM meta WHERE key = 'scan_upto'`).pluck().get() ?? 0))));
     });
   // read batch k+1 and write batch k here while the detection thread works (pipelined)
-  const pool = detectPool(set.entries, detector);
+  const pool = detectPool(set.entries, () => detectorFor(set), worker);
   type Batch = { rows: MessageRow[]; found: Promise<Hit[][]> };
   const read = (after: number): Batch | null => {
     const rows = select.all(after, BATCH) as MessageRow[];
