@@ -279,10 +279,13 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     await page.getByTestId('dict-apply').click();
     await page.getByTestId('dict-applied').waitFor();
     assert.ok((await api<{ name: string }[]>(harness.srv, 'dict.list')).some((d) => d.name === '分行补充词库'));
-    // rescan: the new entry's hits appear
+    // the hits on screen predate the new dictionary: the screen says so, until a full rescan
     await page.getByTestId('nav-hits').click();
+    await page.getByTestId('scan-rules-changed').waitFor();
+    // rescan: the new entry's hits appear
     await page.getByTestId('scan-full').click();
     await page.getByTestId('scan-appeared').waitFor({ timeout: 60_000 });
+    await page.getByTestId('scan-stale').waitFor({ state: 'detached' });
     assert.match(await page.getByTestId('scan-appeared').innerText(), /B001[\s\S]*大额存单/);
     // the too-broad entry: three false alarms dismissed make exclusion proposals
     await page.getByTestId('hits-category').selectOption('complaint');
