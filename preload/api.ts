@@ -432,6 +432,8 @@ export const contract = {
     input: z.object({ rule: z.string().max(100), enabled: z.boolean().optional(), params: z.record(z.string(), z.unknown()).optional() }).strict(),
   },
   'session.whoami': { kind: 'read', needsStore: false, input: z.object({}).strict() },
+  /** the core's permission table, so the window disables what the core would refuse without a copy of its own */
+  'session.permissions': { kind: 'read', needsStore: false, input: z.object({}).strict() },
   'users.add': {
     kind: 'write',
     needsStore: true,
@@ -551,6 +553,7 @@ export type Outputs = {
   'rules.list': RuleSetting[];
   'rules.set': RuleSetting;
   'session.whoami': Whoami;
+  'session.permissions': Record<Method, Role[] | 'open'>;
   'users.add': UserRow;
   'users.list': UserRow[];
   'users.setDisabled': UserRow;

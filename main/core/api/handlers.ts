@@ -18,6 +18,7 @@ import { ruleSettings, setRuleSetting } from '../scan/behaviour.js';
 import { listHits } from '../scan/hits.js';
 import { scan } from '../scan/scan.js';
 import { scanStatus } from '../scan/status.js';
+import { PERMISSIONS } from '../review/permissions.js';
 import { buildEvidence } from '../report/evidence.js';
 import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
@@ -313,6 +314,7 @@ function actorOrDeny(s: Session): Actor {
 
 const reviewSlice = {
   'session.whoami': (_: In<'session.whoami'>, s: Session) => s.actor,
+  'session.permissions': () => PERMISSIONS,
   'users.add': (i: In<'users.add'>, s: Session) => addUser(s.requireStore(), i.user, i.role, i.branch ?? '', i.password, actorOf(s)),
   'users.list': (_: In<'users.list'>, s: Session) => listUsers(s.requireStore()),
   'users.setDisabled': (i: In<'users.setDisabled'>, s: Session) => setDisabled(s.requireStore(), i.user, i.disabled, i.password),

@@ -54,6 +54,7 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'users.setDisabled': ADMIN,
   'users.changePassword': 'open',
   'session.whoami': 'open',
+  'session.permissions': 'open',
   'review.triage': REVIEW,
   'review.history': ANY,
   'review.proposals': ANY,
