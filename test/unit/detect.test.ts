@@ -131,3 +131,26 @@ test('context: questions are not negations, modal negations reach over a clause,
   // complaints are not silenced by words like 诈骗 in their clause
   assert.deepEqual(rules('你们这是诈骗我要投诉', 'customer'), ['c']);
 });
+
+test('pinyin evasions: half-spelled terms match (bao本, 稳zhuan不pei, tou诉), negated ones do not, Latin alone does not', async () => {
+  const { pinyinVariants } = await import('../../main/core/detect/pinyin.js');
+  assert.deepEqual(pinyinVariants('保本').sort(), ['bao本', '保ben'].sort());
+  assert.ok(pinyinVariants('赚钱').includes('zhuan钱') && pinyinVariants('赚钱').includes('zuan钱'), 'every reading of 赚');
+  assert.deepEqual(pinyinVariants('保'), [], 'one character: not a term to spell');
+  assert.deepEqual(pinyinVariants('保本保收益'), [], 'five characters: left as written');
+  const d = new Detector(
+    [
+      E({ id: 'g', term: '保本', negatable: true, boundary: true }),
+      E({ id: 'w', term: '稳赚不赔' }),
+      E({ id: 'c', term: '投诉', category: 'complaint', side: 'customer' }),
+    ],
+    jiebaSegmenter(),
+    false,
+  );
+  const found = (text: string) => d.detect(text, 'both').map((h) => `${h.rule}:${h.match}`);
+  assert.deepEqual(found('放心，bao本的'), ['g:bao本']);
+  assert.deepEqual(found('稳zhuan不pei的'), ['w:稳zhuan不pei']);
+  assert.deepEqual(found('我要tou诉你们'), ['c:tou诉']);
+  assert.deepEqual(found('这款不bao本'), [], 'negation still applies');
+  assert.deepEqual(found('baoben tousu fanxian'), [], 'whole-pinyin spellings are not matched');
+});

@@ -12,6 +12,7 @@ import { AhoCorasick } from './ahocorasick.js';
 import { normalizeWords, normalizeWordsTransient, originalSpan, type Units } from './normalize.js';
 import { detectPii } from './pii.js';
 import { crossesClause, inWarningClause, isQuotedMention, mayBeMention } from './context.js';
+import { pinyinVariants } from './pinyin.js';
 import { requiredLiterals } from './regexAnchors.js';
 import type { Entry, Hit, Side, Speaker } from './types.js';
 
@@ -29,6 +30,11 @@ const NOT = '不'.charCodeAt(0);
 const NOT_HAVE = '没'.charCodeAt(0);
 /** required factors checked per regex: more cut regex runs, but each adds Aho–Corasick matches */
 const MAX_FACTORS = 2;
+/**
+ * Pinyin spellings added at most (a 60,000-term dictionary would otherwise add millions): the
+ * first terms of the dictionary get them, which for the bundled one is every term (about 9,000).
+ */
+const MAX_SPELLINGS = 50_000;
 /** characters of context either side of a term that needs word boundaries */
 const BOUNDARY_CONTEXT = 6;
 const NEGATION_REACH = 1; // normalized characters allowed between a negation and the term (不一定保本, but not 没有风险，保本)
@@ -74,6 +80,7 @@ export class Detector {
       texts.push(text);
       this.patterns.push(p);
     };
+    let spellings = 0;
     for (const entry of entries) {
       if (entry.enabled === false) continue;
       const rule = this.rules.length;
@@ -101,6 +108,13 @@ export class Detector {
       } else {
         const a = normalizeWords(entry.term).text;
         if (a) add(a, { kind: 'term', rule });
+        // bao本, tou诉: half-spelled literal terms (proximity parts and regexes stay as written)
+        if (a && entry.match === 'literal' && spellings < MAX_SPELLINGS) {
+          for (const v of pinyinVariants(a)) {
+            add(v, { kind: 'term', rule });
+            spellings++;
+          }
+        }
         if (entry.match === 'proximity' && entry.termB) {
           const b = normalizeWords(entry.termB).text;
           if (b) add(b, { kind: 'b', rule });
