@@ -29,7 +29,7 @@ const STAFF_SIDE = new Set(['guarantee', 'diversion', 'private_transfer', 'off_b
 const NOT = '不'.charCodeAt(0);
 const NOT_HAVE = '没'.charCodeAt(0);
 /** required factors checked per regex: more cut regex runs, but each adds Aho–Corasick matches */
-const MAX_FACTORS = 2;
+const MAX_FACTORS = 3;
 /**
  * Pinyin spellings added at most (a 60,000-term dictionary would otherwise add millions): the
  * first terms of the dictionary get them, which for the bundled one is every term (about 9,000).
@@ -45,8 +45,12 @@ type Pattern =
   | { kind: 'b'; rule: number }
   | { kind: 'exclusion'; id: number }
   | { kind: 'negation'; length: number; modal: boolean }
-  /** one of a factor's literals: every match of regexes[regex] contains one of each of its factors */
-  | { kind: 'anchor'; regex: number; bit: number };
+  /**
+   * a literal of one or more regexes' required factors (every match of a regex contains one
+   * literal of each of its factors): one pattern per distinct literal, with every (regex, bit) it
+   * serves, handled once per text however often it occurs (我, 转 occur in most chats)
+   */
+  | { kind: 'anchor'; slot: number; regexes: number[]; bits: number[] };
 
 export type Segmenter = (text: string) => string[];
 
@@ -57,6 +61,8 @@ export class Detector {
   /** per regex: the detect() call in which its anchors last occurred, and which factors did */
   private regexSeen = new Int32Array(0);
   private regexFactors = new Int32Array(0);
+  /** per anchor literal: the detect() call in which it last occurred */
+  private anchorSeen = new Int32Array(0);
   private calls = 0;
   /** some regex has no anchor and runs on every text */
   private unanchored = false;
@@ -81,6 +87,7 @@ export class Detector {
       this.patterns.push(p);
     };
     let spellings = 0;
+    const anchorOf = new Map<string, Extract<Pattern, { kind: 'anchor' }>>();
     for (const entry of entries) {
       if (entry.enabled === false) continue;
       const rule = this.rules.length;
@@ -103,7 +110,16 @@ export class Detector {
         this.regexes.push({ rule, re: new RegExp(entry.term, 'gu'), anchored: factors.length > 0, factors: (1 << factors.length) - 1 });
         // anchors go in as written, not normalized: the regex itself runs on the normalized text
         factors.forEach((literals, f) => {
-          for (const a of literals) add(a, { kind: 'anchor', regex, bit: 1 << f });
+          for (const a of literals) {
+            let p = anchorOf.get(a);
+            if (!p) {
+              p = { kind: 'anchor', slot: anchorOf.size, regexes: [], bits: [] };
+              anchorOf.set(a, p);
+              add(a, p);
+            }
+            p.regexes.push(regex);
+            p.bits.push(1 << f);
+          }
         });
       } else {
         const a = normalizeWords(entry.term).text;
@@ -123,9 +139,10 @@ export class Detector {
     }
     for (const neg of new Set([...NEGATIONS, ...MODAL_NEGATIONS])) add(neg, { kind: 'negation', length: neg.length, modal: MODAL_NEGATIONS.has(neg) });
     this.ac = new AhoCorasick(texts);
+    this.anchorSeen = new Int32Array(anchorOf.size);
     this.regexSeen = new Int32Array(this.regexes.length);
     this.regexFactors = new Int32Array(this.regexes.length);
-    this.touched = new Int32Array(this.regexes.length);
+    this.touched = new Int32Array(this.regexes.length); // anchored ones touched + the unanchored: each regex once
     this.unanchoredIds = this.regexes.flatMap((r, i) => (r.anchored ? [] : [i]));
     this.unanchored = this.regexes.some((r) => !r.anchored);
     this.size = this.rules.length;
@@ -138,7 +155,7 @@ export class Detector {
       this.detectWords(text, n, side, hits);
       if (this.withPii) hits.push(...detectPii(text));
     }
-    return hits.sort(byPosition);
+    return hits.length > 1 ? hits.sort(byPosition) : hits;
   }
 
   /** per normalized position: the call in which a negation ended there (no clearing between calls) */
@@ -165,12 +182,17 @@ export class Detector {
       const p = this.patterns[ids[k]!]!;
       if (p.kind === 'term') candidates++;
       else if (p.kind === 'anchor') {
-        if (regexSeen[p.regex] !== call) {
-          regexSeen[p.regex] = call;
-          this.regexFactors[p.regex] = 0;
-          this.touched[anchors++] = p.regex;
+        if (this.anchorSeen[p.slot] === call) continue;
+        this.anchorSeen[p.slot] = call;
+        for (let a = 0; a < p.regexes.length; a++) {
+          const regex = p.regexes[a]!;
+          if (regexSeen[regex] !== call) {
+            regexSeen[regex] = call;
+            this.regexFactors[regex] = 0;
+            this.touched[anchors++] = regex;
+          }
+          this.regexFactors[regex]! |= p.bits[a]!;
         }
-        this.regexFactors[p.regex]! |= p.bit;
       } else if (p.kind === 'negation') {
         const e = ends[k]!;
         const st = e - p.length;
@@ -204,12 +226,24 @@ export class Detector {
     }
     let normalizedText: string | null = null;
     const regexTerms: { rule: number; s: number; e: number }[] = [];
-    // only the regexes an anchor touched in this text (and any without anchors), in dictionary order
-    const runs = this.unanchored ? this.unanchoredIds.concat(Array.from(this.touched.subarray(0, anchors))).sort(ascending) : this.touched.subarray(0, anchors).sort();
-    if (runs.length) {
-      for (const r of runs) {
-        const { rule, re, anchored, factors } = this.regexes[r]!;
-        if (anchored && this.regexFactors[r] !== factors) continue;
+    // only the regexes whose every factor occurred in this text (and any without anchors), in dictionary order
+    const runs = this.touched;
+    let runCount = 0;
+    for (let t = 0; t < anchors; t++) {
+      const r = runs[t]!;
+      if (this.regexFactors[r] === this.regexes[r]!.factors) runs[runCount++] = r;
+    }
+    for (const r of this.unanchoredIds) runs[runCount++] = r;
+    if (runCount) {
+      // a handful at most: insertion sort in place (TypedArray#sort and a new array cost more)
+      for (let i = 1; i < runCount; i++) {
+        const v = runs[i]!;
+        let j = i - 1;
+        for (; j >= 0 && runs[j]! > v; j--) runs[j + 1] = runs[j]!;
+        runs[j + 1] = v;
+      }
+      for (let ri = 0; ri < runCount; ri++) {
+        const { rule, re } = this.regexes[runs[ri]!]!;
         normalizedText ??= n.text();
         re.lastIndex = 0;
         for (let m = re.exec(normalizedText); m; m = re.exec(normalizedText)) {
@@ -300,7 +334,6 @@ type Job = {
 
 // comparators made once (not a closure per call: the hot path allocates nothing it need not)
 const byPosition = (a: Hit, b: Hit) => a.start - b.start || b.end - a.end;
-const ascending = (a: number, b: number) => a - b;
 
 /** Staff talking among themselves (a compliance report quoting 承诺保本) is not a sales promise: only rules for both sides apply. */
 function sideFits(ruleSide: Side, speaker: Speaker): boolean {

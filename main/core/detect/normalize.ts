@@ -62,7 +62,12 @@ const EMOJI_WORDS = new Map([
   ['🎁', '礼物'],
   ['💰', '钱'],
 ]);
-const VARIANT_FIRST = new Set(VARIANTS.map(([p]) => p.charCodeAt(0)));
+/** per code unit: 1 where a multi-character evasion may start (a table read per unit, not a Set lookup) */
+const VARIANT_FIRST = new Uint8Array(65536);
+for (const [p] of VARIANTS) VARIANT_FIRST[p.charCodeAt(0)] = 1;
+/** per code unit: the digit a Chinese numeral stands for, 0 for any other unit */
+const NUMERAL_TABLE = new Uint16Array(65536);
+for (const [c, d] of NUMERAL_DIGIT) NUMERAL_TABLE[c] = d;
 
 /** A growable buffer of units with their source spans. */
 export class Units {
@@ -112,7 +117,7 @@ function numeralRuns(u: Units, isSep: (c: number) => boolean): void {
   const n = u.length;
   while (i < n) {
     const c = u.codes[i]!;
-    if (!NUMERAL_DIGIT.has(c) && !isDigit(c)) {
+    if (NUMERAL_TABLE[c] === 0 && !isDigit(c)) {
       i++;
       continue;
     }
@@ -121,11 +126,11 @@ function numeralRuns(u: Units, isSep: (c: number) => boolean): void {
     let numerals = false;
     for (; j < n; j++) {
       const d = u.codes[j]!;
-      if (NUMERAL_DIGIT.has(d)) numerals = true;
+      if (NUMERAL_TABLE[d] !== 0) numerals = true;
       else if (!isDigit(d) && !(isSep(d) && j + 1 < n)) break;
       if (!isSep(d)) count++;
     }
-    if (count >= MIN_NUMERAL_RUN && numerals) for (let k = i; k < j; k++) u.codes[k] = NUMERAL_DIGIT.get(u.codes[k]!) ?? u.codes[k]!;
+    if (count >= MIN_NUMERAL_RUN && numerals) for (let k = i; k < j; k++) u.codes[k] = NUMERAL_TABLE[u.codes[k]!] || u.codes[k]!;
     i = Math.max(j, i + 1);
   }
 }
@@ -211,13 +216,13 @@ export function normalizeWordsTransient(text: string): Units {
   numeralRuns(kept, () => false);
   // multi-character evasions
   let hasVariant = false;
-  for (let i = 0; i < kept.length && !hasVariant; i++) hasVariant = VARIANT_FIRST.has(kept.codes[i]!);
+  for (let i = 0; i < kept.length && !hasVariant; i++) hasVariant = VARIANT_FIRST[kept.codes[i]!] === 1;
   if (!hasVariant) return kept;
   const out = scratchOut;
   out.length = 0;
   for (let i = 0; i < kept.length; ) {
     let replaced = false;
-    if (VARIANT_FIRST.has(kept.codes[i]!)) {
+    if (VARIANT_FIRST[kept.codes[i]!] === 1) {
       for (const [pattern, replacement] of VARIANTS) {
         const len = pattern.length;
         if (i + len > kept.length) continue;
