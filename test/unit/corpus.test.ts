@@ -1,7 +1,7 @@
 /**
- * Two labelled corpora against the bundled default dictionary: recall on the lines that must
+ * Three labelled corpora against the bundled default dictionary: recall on the lines that must
  * fire, false positives on the lines that must not. The first was written with the dictionary
- * (fails below 95% / above 2%); the second blind (see below).
+ * (fails below 95% / above 2%); the other two blind (see below).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,10 +21,25 @@ type Line = { text: string; side: 'staff' | 'customer'; expect: string[]; kind: 
  * and measured once on its even lines (held out: recall 59.8% → 90.8%, false positives 11.5% →
  * 3.1%). The floors below guard that level; what it still misses is listed by the test.
  */
-test('default dictionary on the blind corpus: recall ≥ 88%, false positives ≤ 5%', async () => {
+test('default dictionary on the blind corpus: recall ≥ 90%, false positives ≤ 4%', async () => {
   const { recall, fpRate } = await score('test/fixtures/detect-corpus-blind.jsonl');
-  assert.ok(recall >= 0.88, `recall ${(recall * 100).toFixed(1)}%`);
-  assert.ok(fpRate <= 0.05, `false positives ${(fpRate * 100).toFixed(1)}%`);
+  assert.ok(recall >= 0.9, `recall ${(recall * 100).toFixed(1)}%`);
+  assert.ok(fpRate <= 0.04, `false positives ${(fpRate * 100).toFixed(1)}%`);
+});
+
+/**
+ * The second blind corpus (test/fixtures/detect-corpus-blind2.jsonl, 442 lines, 2026-11-27) was
+ * written by another helper who saw neither the dictionary, the engine nor the other corpora.
+ * Unseen, after all the work on the first blind corpus, the dictionary scored recall 75.7%,
+ * false positives 6.8%: fixes for one corpus's phrasings generalize little to another's. Fixed
+ * on its odd lines, the held-out even lines moved only from 74.8% → 75.7% recall and 5.9% → 5.1%
+ * false positives; then both halves were fixed. The floors below guard that; the next honest
+ * figure needs a third corpus nobody has looked at.
+ */
+test('default dictionary on the second blind corpus: recall ≥ 95%, false positives ≤ 2%', async () => {
+  const { recall, fpRate } = await score('test/fixtures/detect-corpus-blind2.jsonl');
+  assert.ok(recall >= 0.95, `recall ${(recall * 100).toFixed(1)}%`);
+  assert.ok(fpRate <= 0.02, `false positives ${(fpRate * 100).toFixed(1)}%`);
 });
 
 test('default dictionary on the labelled corpus: recall ≥ 95%, false positives ≤ 2%', async () => {

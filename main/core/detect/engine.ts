@@ -16,16 +16,16 @@ import { pinyinVariants } from './pinyin.js';
 import { requiredLiterals } from './regexAnchors.js';
 import type { Entry, Hit, Side, Speaker } from './types.js';
 
-const NEGATIONS = ['不', '非', '无', '没有', '没', '不会', '不能', '不是', '不承诺', '不保证', '不得', '并非', '严禁', '禁止', '杜绝', '勿', '请勿', '不要', '别', '切勿', '绝不', '从不', '不可', '没法', '无法', '不再', '不存在'];
+const NEGATIONS = ['不', '非', '无', '没有', '没', '不会', '不能', '不是', '不承诺', '不保证', '不得', '并非', '严禁', '禁止', '杜绝', '勿', '请勿', '不要', '不用', '无需', '别', '切勿', '绝不', '从不', '不可', '没法', '无法', '不再', '不存在'];
 /**
  * Negations that take a whole verb phrase in their scope (不会再有保本理财, 不得向客户承诺返利,
  * 没法跟您保证收益): they cancel a term up to MODAL_REACH characters on, within the same clause.
  * Plain 不/没/没有 bind only the next word (没有风险，保本 is a promise).
  */
-const MODAL_NEGATIONS = new Set(['不会', '不能', '不得', '严禁', '禁止', '杜绝', '请勿', '切勿', '绝不', '从不', '不可', '没法', '无法', '不再', '不存在', '不允许', '不准', '不应', '不该', '不敢', '不可能']);
+const MODAL_NEGATIONS = new Set(['请不要', '没办法', '不会', '不能', '不得', '严禁', '禁止', '杜绝', '请勿', '切勿', '绝不', '从不', '不可', '没法', '无法', '不再', '不存在', '不允许', '不准', '不应', '不该', '不敢', '不可能']);
 const MODAL_REACH = 8;
-/** categories that staff sell with: a warning or a quotation of them is not a sale */
-const STAFF_SIDE = new Set(['guarantee', 'diversion', 'private_transfer', 'off_book', 'gift']);
+/** categories of staff conduct (selling, moving, taking money, asking for secrets): a warning or a quotation of them is not the act */
+const STAFF_SIDE = new Set(['guarantee', 'diversion', 'private_transfer', 'off_book', 'gift', 'pii']);
 const NOT = '不'.charCodeAt(0);
 const NOT_HAVE = '没'.charCodeAt(0);
 /** required factors checked per regex: more cut regex runs, but each adds Aho–Corasick matches */
@@ -61,6 +61,10 @@ export class Detector {
   /** per regex: the detect() call in which its anchors last occurred, and which factors did */
   private regexSeen = new Int32Array(0);
   private regexFactors = new Int32Array(0);
+  /** per regex: the bits of all its factors (the same as regexes[r].factors, in a typed array for the hot loop) */
+  private regexNeed = new Int32Array(0);
+  /** second parts of proximity rules seen in the current text: rule, start, end */
+  private partBuf = new Int32Array(48);
   /** per anchor literal: the detect() call in which it last occurred */
   private anchorSeen = new Int32Array(0);
   private calls = 0;
@@ -142,6 +146,7 @@ export class Detector {
     this.anchorSeen = new Int32Array(anchorOf.size);
     this.regexSeen = new Int32Array(this.regexes.length);
     this.regexFactors = new Int32Array(this.regexes.length);
+    this.regexNeed = Int32Array.from(this.regexes, (r) => r.factors);
     this.touched = new Int32Array(this.regexes.length); // anchored ones touched + the unanchored: each regex once
     this.unanchoredIds = this.regexes.flatMap((r, i) => (r.anchored ? [] : [i]));
     this.unanchored = this.regexes.some((r) => !r.anchored);
@@ -178,10 +183,21 @@ export class Detector {
     let modals = 0;
     let candidates = 0;
     let anchors = 0;
+    let parts = 0;
     for (let k = 0; k < count; k++) {
       const p = this.patterns[ids[k]!]!;
       if (p.kind === 'term') candidates++;
-      else if (p.kind === 'anchor') {
+      else if (p.kind === 'b') {
+        if (this.partBuf.length < (parts + 1) * 3) {
+          const grown = new Int32Array(this.partBuf.length * 2);
+          grown.set(this.partBuf);
+          this.partBuf = grown;
+        }
+        this.partBuf[parts * 3] = p.rule;
+        this.partBuf[parts * 3 + 1] = ends[k]! - ac.length(ids[k]!);
+        this.partBuf[parts * 3 + 2] = ends[k]!;
+        parts++;
+      } else if (p.kind === 'anchor') {
         if (this.anchorSeen[p.slot] === call) continue;
         this.anchorSeen[p.slot] = call;
         for (let a = 0; a < p.regexes.length; a++) {
@@ -231,7 +247,7 @@ export class Detector {
     let runCount = 0;
     for (let t = 0; t < anchors; t++) {
       const r = runs[t]!;
-      if (this.regexFactors[r] === this.regexes[r]!.factors) runs[runCount++] = r;
+      if (this.regexFactors[r] === this.regexNeed[r]) runs[runCount++] = r;
     }
     for (const r of this.unanchoredIds) runs[runCount++] = r;
     if (runCount) {
@@ -253,12 +269,13 @@ export class Detector {
       }
     }
     if (!candidates && !regexTerms.length) return;
-    const job: Job = { original, n, side, hits, first: hits.length, count, exclusions, modals, call, normalizedText };
+    const job: Job = { original, n, side, hits, first: hits.length, count, exclusions, modals, parts, call, normalizedText };
     for (let k = 0; k < count; k++) {
       const p = this.patterns[ids[k]!]!;
       if (p.kind === 'term') this.consider(job, p.rule, ends[k]! - ac.length(ids[k]!), ends[k]!);
     }
     for (const t of regexTerms) this.consider(job, t.rule, t.s, t.e);
+    if (job.cancelled) dropInsideCancelled(hits, job.first, job.cancelled);
   }
 
   /** A modal negation ending at most MODAL_REACH characters before ts, in the same clause of the original. */
@@ -281,12 +298,11 @@ export class Detector {
     if (entry.match === 'proximity') {
       const window = entry.window ?? 10;
       let found = false;
-      for (let k = 0; k < job.count && !found; k++) {
-        const id = ac.matchId[k]!;
-        const p = this.patterns[id]!;
-        if (p.kind !== 'b' || p.rule !== rule) continue;
-        const be = ac.matchEnd[k]!;
-        const bs = be - ac.length(id);
+      const buf = this.partBuf;
+      for (let k = 0; k < job.parts && !found; k++) {
+        if (buf[k * 3] !== rule) continue;
+        const bs = buf[k * 3 + 1]!;
+        const be = buf[k * 3 + 2]!;
         if ((bs >= e ? bs - e : s - be) <= window && !(bs < e && be > s)) {
           s = Math.min(s, bs);
           e = Math.max(e, be);
@@ -298,9 +314,11 @@ export class Detector {
     // an exclusion phrase occurring in the text and overlapping the hit cancels it (不保本 ⊃ 保本)
     if (exIds.size) {
       const buf = this.exclusionBuf;
-      for (let x = 0; x < job.exclusions; x++) if (buf[x * 3 + 1]! < e && buf[x * 3 + 2]! > s && exIds.has(buf[x * 3]!)) return;
+      for (let x = 0; x < job.exclusions; x++) {
+        if (buf[x * 3 + 1]! < e && buf[x * 3 + 2]! > s && exIds.has(buf[x * 3]!)) return cancel(job, entry.category, s, e);
+      }
     }
-    if ((entry.negatable ?? false) && (negatedBefore(this.negationAt, job.call, ts) || this.modalBefore(job, ts))) return;
+    if ((entry.negatable ?? false) && (negatedBefore(this.negationAt, job.call, ts) || this.modalBefore(job, ts))) return cancel(job, entry.category, s, e);
     if (entry.boundary && this.segment && !onWordBoundaries(this.segment, (job.normalizedText ??= job.n.text()), ts, te)) return;
     const [start, end] = originalSpan(job.n, s, e);
     if (STAFF_SIDE.has(entry.category) && (job.mayBeMention ??= mayBeMention(job.original)) && (inWarningClause(job.original, start, end) || isQuotedMention(job.original, start, end))) return;
@@ -326,11 +344,36 @@ type Job = {
   exclusions: number;
   /** modal negations of this call (start, end pairs in modalBuf) */
   modals: number;
+  /** proximity rules' second parts of this call (rule, start, end triples in partBuf) */
+  parts: number;
   call: number;
   normalizedText: string | null;
   /** whether the text holds a warning cue or a quotation mark at all (computed on the first staff-side hit) */
   mayBeMention?: boolean;
+  /** spans (original offsets) of terms a negation or an exclusion cancelled, with their category */
+  cancelled?: { category: string; start: number; end: number }[];
 };
+
+/** Remembers a cancelled term: a shorter term of its category inside it goes with it. */
+function cancel(job: Job, category: string, s: number, e: number): void {
+  const [start, end] = originalSpan(job.n, s, e);
+  (job.cancelled ??= []).push({ category, start, end });
+}
+
+/**
+ * 我们不承诺保本保收益: the negation cancels 保本保收益, and with it 保收益 inside it, which on
+ * its own has nothing just before it. A term lying inside a cancelled term of its own category
+ * is part of that phrase, and the phrase's negation or exclusion is its too.
+ */
+function dropInsideCancelled(hits: Hit[], first: number, cancelled: { category: string; start: number; end: number }[]): void {
+  let keep = first;
+  for (let h = first; h < hits.length; h++) {
+    const hit = hits[h]!;
+    if (cancelled.some((c) => c.category === hit.category && c.start <= hit.start && hit.end <= c.end)) continue;
+    hits[keep++] = hit;
+  }
+  hits.length = keep;
+}
 
 // comparators made once (not a closure per call: the hot path allocates nothing it need not)
 const byPosition = (a: Hit, b: Hit) => a.start - b.start || b.end - a.end;
