@@ -247,8 +247,14 @@ export type ScheduleRun = {
   how: 'manual' | 'cron' | '';
   runBy: string;
   runAs: { user: string; role: Role | ''; branch: string };
+  /** the schedule's name now; deleted schedules keep their runs (the history is an audit trail) */
+  scheduleName: string;
+  scheduleDeleted: boolean;
 };
-/** A schedule, with its creator's role and branch scope at creation: its runs use them. */
+/**
+ * A schedule, with its owner's role and branch scope as recorded: its runs use them. The owner
+ * (createdBy/createdRole/createdBranch) is its creator, or whoever edited it last.
+ */
 export type Schedule = {
   id: number;
   name: string;
@@ -494,6 +500,18 @@ export const contract = {
     input: z.object({ name: z.string().min(1).max(100), kind: z.enum(['import', 'scan', 'report']), cron: z.string().min(1).max(100), params: z.record(z.string(), z.unknown()) }).strict(),
   },
   'schedules.setEnabled': { kind: 'write', needsStore: true, input: z.object({ id: z.number().int(), enabled: z.boolean() }).strict() },
+  /**
+   * Change a schedule's name, cron or params (its kind stays). params are merged over the
+   * current ones, a key set to null is removed. Whoever edits it becomes its owner: it then runs
+   * with the editor's role and branch (main/core/scheduler/schedules.ts says why).
+   */
+  'schedules.update': {
+    kind: 'write',
+    needsStore: true,
+    input: z.object({ id: z.number().int(), name: z.string().min(1).max(100).optional(), cron: z.string().min(1).max(100).optional(), params: z.record(z.string(), z.unknown()).optional() }).strict(),
+  },
+  /** Soft delete: hidden from the list and never fired; its runs stay in the history. */
+  'schedules.remove': { kind: 'write', needsStore: true, input: z.object({ id: z.number().int() }).strict() },
   'schedules.run': { kind: 'write', needsStore: true, input: z.object({ id: z.number().int() }).strict() },
   'schedules.runs': { kind: 'read', needsStore: true, input: z.object({ id: z.number().int().optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict() },
   'report.create': {
@@ -577,6 +595,8 @@ export type Outputs = {
   'schedules.list': Schedule[];
   'schedules.add': Schedule;
   'schedules.setEnabled': { id: number; enabled: boolean };
+  'schedules.update': Schedule;
+  'schedules.remove': { id: number; deleted: true };
   'schedules.run': ScheduleRun;
   'schedules.runs': ScheduleRun[];
 };

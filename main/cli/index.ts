@@ -81,6 +81,13 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
     minArgs: 1,
     maxArgs: 1,
   },
+  'schedule edit': {
+    options: { name: { type: 'string' }, cron: { type: 'string' }, folder: { type: 'string' }, media: { type: 'string' }, 'out-dir': { type: 'string' }, period: { type: 'string' }, branch: { type: 'string' } },
+    usage: "schedule edit ID [--name N] [--cron '0 7 * * *'] [--folder DIR] [--media DIR] [--out-dir DIR] [--period daily|weekly|monthly] [--branch B] --db FILE  (an empty value removes an option; the editor becomes the owner)",
+    minArgs: 1,
+    maxArgs: 1,
+  },
+  'schedule delete': { options: {}, usage: 'schedule delete ID --db FILE  (its runs stay in the history)', minArgs: 1, maxArgs: 1 },
   'schedule run': { options: {}, usage: 'schedule run ID --db FILE', minArgs: 1, maxArgs: 1 },
   'schedule runs': { options: { limit: { type: 'string' } }, usage: 'schedule runs [ID] --db FILE', maxArgs: 1 },
   report: { options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, branch: { type: 'string' }, category: { type: 'string' } }, usage: 'report --db FILE --from DATE --to DATE --out FILE.xlsx [--branch B] [--category C,…]  (--to exclusive)', maxArgs: 0 },
@@ -528,15 +535,27 @@ async function run(argv: string[]): Promise<number> {
         const kind = values.kind;
         if (kind !== 'import' && kind !== 'scan' && kind !== 'report') throw new UsageError(`--kind 须为 import/scan/report\n用法 / usage: wecom-audit ${spec.usage}`);
         if (typeof values.cron !== 'string') throw new UsageError(`缺少 --cron\n用法 / usage: wecom-audit ${spec.usage}`);
-        const params: Record<string, unknown> = {};
-        if (typeof values.folder === 'string') params.folder = path.resolve(values.folder);
-        if (typeof values.media === 'string') params.media = path.resolve(values.media);
-        if (typeof values['out-dir'] === 'string') params.outDir = path.resolve(values['out-dir']);
-        if (typeof values.period === 'string') params.period = values.period;
-        if (typeof values.branch === 'string') params.branch = values.branch;
+        const params = scheduleParams(values, false);
         await cli.unlock();
         const r = await cli.call('schedules.add', { name: positionals[0]!, kind, cron: values.cron, params });
         cli.print(r, () => `已添加定时任务 schedule added: ${r.id} ${r.name}（${r.cron}，北京时间；窗口打开时运行 / runs while the app is open）`);
+        return 0;
+      }
+      case 'schedule edit': {
+        const id = ids_(positionals[0]!, 'ID')[0]!;
+        const params = scheduleParams(values, true);
+        const change: In<'schedules.update'> = { id, ...(typeof values.name === 'string' && { name: values.name }), ...(typeof values.cron === 'string' && { cron: values.cron }), ...(Object.keys(params).length && { params }) };
+        if (Object.keys(change).length === 1) throw new UsageError(`没有要修改的选项 / nothing to change\n用法 / usage: wecom-audit ${spec.usage}`);
+        await cli.unlock();
+        const r = await cli.call('schedules.update', change);
+        cli.print(r, () => `已修改定时任务 schedule changed: ${r.id} ${r.name}（${r.cron}）；以 ${r.createdBy} 的权限运行 / runs with ${r.createdBy}'s rights`);
+        return 0;
+      }
+      case 'schedule delete': {
+        const id = ids_(positionals[0]!, 'ID')[0]!;
+        await cli.unlock();
+        const r = await cli.call('schedules.remove', { id });
+        cli.print(r, () => `已删除定时任务 schedule deleted: ${r.id}（运行记录保留 / its runs stay in the history）`);
         return 0;
       }
       case 'schedule run': {
@@ -549,7 +568,12 @@ async function run(argv: string[]): Promise<number> {
       case 'schedule runs': {
         await cli.unlock();
         const rows = await cli.call('schedules.runs', { ...(positionals[0] && { id: ids_(positionals[0], 'ID')[0]! }), limit: int(values.limit, 'limit') ?? 50 });
-        cli.print(rows, () => formatTable(['任务 job', '开始 started', '结果 result', '摘要 summary'], rows.map((r) => [String(r.scheduleId), formatTime(r.startedAt), r.ok ? '成功' : r.ok === false ? '失败' : '运行中', r.ok ? r.summary : r.error])));
+        cli.print(rows, () =>
+          formatTable(
+            ['任务 job', '名称 name', '开始 started', '结果 result', '摘要 summary'],
+            rows.map((r) => [String(r.scheduleId), r.scheduleDeleted ? `${r.scheduleName}（已删除 deleted）` : r.scheduleName, formatTime(r.startedAt), r.ok ? '成功' : r.ok === false ? '失败' : '运行中', r.ok ? r.summary : r.error]),
+          ),
+        );
         return 0;
       }
       case 'verify': {
@@ -592,6 +616,26 @@ async function run(argv: string[]): Promise<number> {
   } finally {
     cli.session.close();
   }
+}
+
+/** A schedule's params from its options; on an edit an empty value removes the option (null), else it is left out. */
+function scheduleParams(values: Parsed['values'], emptyRemoves: boolean): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  const take = (option: string, key: string, isPath: boolean) => {
+    const v = values[option];
+    if (typeof v !== 'string') return;
+    if (v === '') {
+      if (emptyRemoves) params[key] = null;
+      return;
+    }
+    params[key] = isPath ? path.resolve(v) : v;
+  };
+  take('folder', 'folder', true);
+  take('media', 'media', true);
+  take('out-dir', 'outDir', true);
+  take('period', 'period', false);
+  take('branch', 'branch', false);
+  return params;
 }
 
 function ids_(list: string, name: string): number[] {

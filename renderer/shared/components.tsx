@@ -1,5 +1,5 @@
 /** Small building blocks shared by the screens. */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApiError } from '../../preload/api.js';
 import { basename, dirname, formatCount } from './format.js';
 import { useI18n } from './i18n.js';
@@ -140,5 +140,34 @@ export function ProblemTable({ rows, testId }: { rows: { file: string; line: num
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * Asks before an action that cannot be taken back from the window (a deletion). In the page, not
+ * window.confirm: the strict CSP window keeps one look and language, and tests can read it.
+ * Cancel has the focus, Escape cancels.
+ */
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel, busy, testId }: { title: string; message: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void; busy?: boolean; testId?: string }) {
+  const { t } = useI18n();
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  return (
+    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-message" data-testid={testId}>
+        <h2 id="confirm-title" className="dialog-title">
+          {title}
+        </h2>
+        <p id="confirm-message">{message}</p>
+        <div className="button-row dialog-actions">
+          <button ref={cancel} type="button" className="btn" onClick={onCancel} data-testid="confirm-cancel">
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="btn btn-danger" disabled={busy} onClick={onConfirm} data-testid="confirm-ok">
+            {confirmLabel}
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }

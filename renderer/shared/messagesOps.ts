@@ -126,6 +126,17 @@ export const opsZh = {
   'sched.resultOk': '“{name}”运行成功：{summary}',
   'sched.resultFailed': '“{name}”运行失败：{error}',
   'sched.scopeReport': '报表限于您的范围：{branch}',
+  'sched.edit': '编辑',
+  'sched.delete': '删除',
+  'sched.editTitle': '编辑定时任务',
+  'sched.save': '保存修改',
+  'sched.saved': '已保存定时任务“{name}”。',
+  'sched.kindFixed': '任务类型不能修改；需要其他类型请新建任务',
+  'sched.editOwner': '保存后此任务改为以您的角色和范围运行，负责人由 {owner} 变为您（前后内容记入审计日志）。',
+  'sched.confirmTitle': '删除定时任务',
+  'sched.confirmDelete': '确定删除定时任务“{name}”吗？删除后它不再运行，也不再出现在列表中；已有的运行记录保留。',
+  'sched.deleted': '已删除定时任务“{name}”，运行记录保留。',
+  'sched.deletedTag': '已删除',
 } as const;
 
 export const opsEn: Record<keyof typeof opsZh, string> = {
@@ -255,4 +266,15 @@ export const opsEn: Record<keyof typeof opsZh, string> = {
   'sched.resultOk': '“{name}” ran: {summary}',
   'sched.resultFailed': '“{name}” failed: {error}',
   'sched.scopeReport': 'Reports are limited to your scope: {branch}',
+  'sched.edit': 'Edit',
+  'sched.delete': 'Delete',
+  'sched.editTitle': 'Edit schedule',
+  'sched.save': 'Save changes',
+  'sched.saved': 'Schedule “{name}” saved.',
+  'sched.kindFixed': 'The kind cannot be changed; add a new schedule for another kind',
+  'sched.editOwner': 'Once saved, this schedule runs with your role and scope, and you become its owner instead of {owner} (before and after go to the audit log).',
+  'sched.confirmTitle': 'Delete schedule',
+  'sched.confirmDelete': 'Delete the schedule “{name}”? It will no longer run or appear in the list; its past runs stay in the history.',
+  'sched.deleted': 'Schedule “{name}” deleted; its runs stay in the history.',
+  'sched.deletedTag': 'deleted',
 };

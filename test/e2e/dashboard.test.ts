@@ -6,7 +6,9 @@
  * chart lands on the hits screen with that filter and that many hits; a sub-branch's dashboard.
  * Schedules: a report schedule added through the form runs now and writes its workbook into a
  * temp folder, an import schedule on a missing folder fails with its error in red in the history,
- * enable / disable, and an auditor may schedule and run reports but not imports or scans, nor switch others’ schedules.
+ * enable / disable, edit in the prefilled form (the table shows the new name and time), delete after a
+ * confirmation (gone from the table, its run still in the history, marked deleted), and an auditor
+ * may schedule and run reports but not imports or scans, nor switch, edit or delete others’ schedules.
  *
  * Run after `npm run build`: node --import tsx --test test/e2e/dashboard.test.ts
  * Screenshots go to docs/screenshots/ (dashboard.png, schedules.png) at 1440×900.
@@ -368,6 +370,61 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     await imp.getByTestId('schedule-toggle').click();
     await page.waitForFunction((id) => document.querySelector(`[data-testid="schedule-row"][data-id="${id}"]`)?.getAttribute('data-enabled') === 'true', importId);
     assert.equal((await api<Schedule[]>(h.srv, 'schedules.list')).find((s) => s.id === importId)?.enabled, true);
+
+    // edit: the form shows the schedule as it is (a report's folder and period), cancel leaves it
+    await report.getByTestId('schedule-edit').click();
+    await page.getByTestId('schedule-edit-form').waitFor();
+    assert.equal(await page.getByTestId('sched-name').inputValue(), '合规日报');
+    assert.equal(await page.getByTestId('sched-out').inputValue(), outDir);
+    assert.equal(await page.getByTestId('sched-period').inputValue(), 'daily');
+    assert.equal(await page.getByTestId('sched-kind-scan').isDisabled(), true, 'the kind stays');
+    await page.getByTestId('sched-cancel').click();
+    await page.getByTestId('schedule-add').waitFor();
+
+    // a scan to edit and delete, run once
+    await page.getByTestId('sched-name').fill('临时扫描');
+    await page.getByTestId('sched-kind-scan').click();
+    await page.getByTestId('sched-preset').selectOption('hourly');
+    await page.getByTestId('sched-add').click();
+    const temp = page.locator('[data-testid="schedule-row"]', { hasText: '临时扫描' });
+    await temp.waitFor();
+    const tempId = Number(await temp.getAttribute('data-id'));
+    await temp.getByTestId('schedule-run').click();
+    await page.locator(`[data-testid="run-row"][data-schedule="${tempId}"][data-ok="true"]`).waitFor({ timeout: 60_000 });
+
+    // a new name and time through the prefilled form: the table shows them
+    await temp.getByTestId('schedule-edit').click();
+    await page.getByTestId('schedule-edit-form').waitFor();
+    assert.equal(await page.getByTestId('sched-name').inputValue(), '临时扫描');
+    assert.equal(await page.getByTestId('sched-cron').inputValue(), '0 * * * *');
+    await page.getByTestId('sched-name').fill('夜间扫描');
+    await page.getByTestId('sched-cron').fill('30 * * * *');
+    await page.getByTestId('sched-save').click();
+    await page.getByTestId('schedule-saved').waitFor();
+    await page.getByTestId('schedule-add').waitFor();
+    const renamed = page.locator(`[data-testid="schedule-row"][data-id="${tempId}"]`);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="schedule-row"][data-id="${id}"]`)?.textContent?.includes('夜间扫描'), tempId);
+    assert.match(await renamed.innerText(), /夜间扫描[\s\S]*扫描[\s\S]*每小时第 30 分[\s\S]*30 \* \* \* \*/);
+    const saved = (await api<Schedule[]>(h.srv, 'schedules.list')).find((s) => s.id === tempId)!;
+    assert.deepEqual([saved.name, saved.cron, saved.kind], ['夜间扫描', '30 * * * *', 'scan']);
+
+    // delete: asked first (cancel keeps it), then gone from the table; its run stays in the history
+    await renamed.getByTestId('schedule-delete').click();
+    const confirm = page.getByTestId('schedule-confirm-delete');
+    assert.match(await confirm.innerText(), /删除定时任务[\s\S]*确定删除定时任务“夜间扫描”吗？[\s\S]*运行记录保留/);
+    await page.getByTestId('confirm-cancel').click();
+    await confirm.waitFor({ state: 'detached' });
+    assert.equal(await renamed.count(), 1);
+    await renamed.getByTestId('schedule-delete').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('schedule-deleted').waitFor();
+    await renamed.waitFor({ state: 'detached' });
+    assert.equal((await api<Schedule[]>(h.srv, 'schedules.list')).some((s) => s.id === tempId), false);
+    const kept = page.locator(`[data-testid="run-row"][data-schedule="${tempId}"]`);
+    await kept.waitFor();
+    assert.match(await kept.getByTestId('run-name').innerText(), /夜间扫描[\s\S]*已删除/);
+    assert.equal(await kept.getAttribute('data-ok'), 'true');
+    assert.equal(await page.locator(`[data-testid="runs-filter"] option[value="${tempId}"]`).count(), 0);
     fs.rmSync(outDir, { recursive: true, force: true });
   });
 
@@ -375,7 +432,8 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     await page.getByTestId('lang-en').click();
     assert.equal(await page.getByTestId('nav-dashboard').innerText(), 'Dashboard');
     assert.equal(await page.getByTestId('nav-schedules').innerText(), 'Schedules');
-    assert.match(await page.locator('[data-testid="schedules-screen"] .table').first().innerText(), /Daily 07:00[\s\S]*Every 15 minutes/);
+    assert.match(await page.locator('[data-testid="schedules-screen"] .table').first().innerText(), /Daily 07:00[\s\S]*Edit[\s\S]*Delete[\s\S]*Every 15 minutes/);
+    assert.match(await page.getByTestId('runs-table').innerText(), /夜间扫描 deleted/);
     await page.getByTestId('nav-dashboard').click();
     assert.match(await page.getByTestId('dash-filters').innerText(), /Last 7 days[\s\S]*Custom/);
     assert.match(await page.getByTestId('dash-staff').innerText(), /Staff with the most hits/);
@@ -395,13 +453,14 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     assert.equal(await page.getByTestId('sched-kind-report').getAttribute('aria-pressed'), 'true');
     const row = (kind: string) => page.locator(`[data-testid="schedule-row"][data-kind="${kind}"]`);
     assert.equal(await row('report').getByTestId('schedule-run').isDisabled(), false);
-    const guarded = [row('scan').getByTestId('schedule-run'), row('import').getByTestId('schedule-run'), ...(await page.getByTestId('schedule-toggle').all())];
-    assert.equal(guarded.length, 5);
+    const guarded = [row('scan').getByTestId('schedule-run'), row('import').getByTestId('schedule-run')];
+    for (const id of ['schedule-toggle', 'schedule-edit', 'schedule-delete']) guarded.push(...(await page.getByTestId(id).all()));
+    assert.equal(guarded.length, 2 + 3 * 3);
     for (const b of guarded) {
       assert.equal(await b.isDisabled(), true);
       assert.match((await b.getAttribute('title')) ?? '', /审计角色只读/);
     }
-    assert.equal(await page.locator('[data-testid="run-row"]').count(), 3, 'the history is there to read');
+    assert.equal(await page.locator('[data-testid="run-row"]').count(), 4, 'the history is there to read (one run of a deleted schedule)');
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('dash-period-custom').click();
     await page.getByTestId('dash-from').fill(FROM);
@@ -442,6 +501,20 @@ describe('dashboard and schedules through the UI', { timeout: 400_000 }, () => {
     assert.deepEqual(mine.params, { period: 'weekly', outDir: path.join(h.dataDir, 'weekly'), branch: '新街口支行' });
     assert.equal(mine.cron, '0 7 * * 1');
     assert.match(await page.locator(`[data-testid="schedule-row"][data-id="${mine.id}"]`).innerText(), /每周一 07:00[\s\S]*周报（上周一至周日）[\s\S]*机构：新街口支行/);
+    // their own schedule: the edit form says nothing about owners
+    await page.locator(`[data-testid="schedule-row"][data-id="${mine.id}"]`).getByTestId('schedule-edit').click();
+    await page.getByTestId('schedule-edit-form').waitFor();
+    assert.equal(await page.getByTestId('sched-owner-change').count(), 0);
+    assert.equal(await page.getByTestId('sched-branch').isDisabled(), true);
+    await page.getByTestId('sched-cancel').click();
+    // admin editing it is told, before saving, that it will run with admin's rights from then on
+    await signInAs(page, 'admin', PASS);
+    await page.getByTestId('nav-schedules').click();
+    await page.locator(`[data-testid="schedule-row"][data-id="${mine.id}"]`).getByTestId('schedule-edit').click();
+    assert.match(await page.getByTestId('sched-owner-change').innerText(), /以您的角色和范围运行，负责人由 risk_xjk 变为您/);
+    assert.equal(await page.getByTestId('sched-branch').inputValue(), '新街口支行', 'the report keeps its branch');
+    await page.getByTestId('sched-cancel').click();
+    assert.equal((await api<Schedule[]>(h.srv, 'schedules.list')).find((x) => x.id === mine.id)?.createdBy, 'risk_xjk', 'nothing saved');
     assert.deepEqual(problems, []);
   });
 });

@@ -6,7 +6,8 @@ import ExcelJS from 'exceljs';
 import { Session } from '../../main/core/api/context.js';
 import { dispatch } from '../../main/core/api/dispatch.js';
 import { listAudit } from '../../main/core/review/audit.js';
-import { previousPeriod, runSchedule, Scheduler } from '../../main/core/scheduler/schedules.js';
+import type { Result, Schedule, ScheduleRun } from '../../preload/api.js';
+import { fireSchedule, listRuns, previousPeriod, runSchedule, Scheduler } from '../../main/core/scheduler/schedules.js';
 import { openStore } from '../../main/core/store/index.js';
 import { cli, PASS, SAMPLES, textMsg, tmpDir, writeJsonl } from '../helpers/store.js';
 
@@ -280,5 +281,205 @@ test('schedules and branch scope through dispatch: a CoreError of the forbidden 
     assert.equal(!scan.ok && scan.error.code, 'forbidden');
   } finally {
     nj.close();
+  }
+});
+
+// ---- editing and deleting ----
+
+function valueOf<T>(r: Result<unknown>): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value as T;
+}
+
+async function signIn(db: string, user: string): Promise<Session> {
+  const s = new Session({ version: 't', defaultDbPath: db, samplesDir: '', nativeDialogs: false });
+  const r = await dispatch('store.unlock', { dbPath: db, passphrase: user === 'admin' ? PASS : PW, user }, s);
+  assert.equal(r.ok, true, r.ok ? '' : r.error.message);
+  return s;
+}
+
+/** a new store (through the CLI) and admin signed in through dispatch */
+async function newStoreAsAdmin(): Promise<{ dir: string; session: Session }> {
+  const dir = tmpDir();
+  const db = path.join(dir, 's.db');
+  assert.equal(cli(['init', '--db', db]).code, 0);
+  return { dir, session: await signIn(db, 'admin') };
+}
+
+/** name, cron, params and owner: what an edit may change */
+const shape = (j: Schedule) => ({ name: j.name, cron: j.cron, params: j.params, owner: [j.createdBy, j.createdRole, j.createdBranch] });
+
+test('editing a schedule: the clock gets the new cron, the next run the new params; a bad edit changes nothing; add and edit are audited with before and after', async () => {
+  const { dir, session } = await newStoreAsAdmin();
+  // the app's clock, observed: handlers restart it after every change
+  const clock: Schedule[][] = [];
+  session.scheduler = { restart: (list) => void clock.push(list as Schedule[]), stop: () => {} };
+  try {
+    const job = valueOf<Schedule>(await dispatch('schedules.add', { name: '日报', kind: 'report', cron: '0 7 * * *', params: { outDir: path.join(dir, 'a'), period: 'daily' } }, session));
+    const edited = valueOf<Schedule>(await dispatch('schedules.update', { id: job.id, name: '周报', cron: '30 6 * * 1', params: { outDir: path.join(dir, 'b'), period: 'weekly' } }, session));
+    assert.deepEqual(shape(edited), { name: '周报', cron: '30 6 * * 1', params: { outDir: path.join(dir, 'b'), period: 'weekly' }, owner: ['admin', 'admin', ''] });
+    assert.deepEqual(clock.at(-1)!.map((j) => [j.id, j.cron, j.enabled]), [[job.id, '30 6 * * 1', true]]);
+    const run = valueOf<ScheduleRun>(await dispatch('schedules.run', { id: job.id }, session));
+    assert.equal(run.ok, true, run.error);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'b')), [`合规报表_${previousPeriod('weekly').label}.xlsx`], 'last week’s report, in the new folder');
+    assert.equal(fs.existsSync(path.join(dir, 'a')), false);
+    assert.deepEqual([run.scheduleName, run.scheduleDeleted], ['周报', false]);
+
+    // refused as a new schedule would be (usage), and nothing changes
+    const restarts = clock.length;
+    // (a valid name beside a bad part is not saved either)
+    for (const bad of [{ name: '不应保存', cron: 'every day' }, { name: '不应保存', params: { period: 'hourly' } }, { params: { outDir: null } }, { params: { branch: 7 } }, {}]) {
+      const r = await dispatch('schedules.update', { id: job.id, ...bad }, session);
+      assert.equal(!r.ok && r.error.code, 'usage', JSON.stringify(bad));
+    }
+    const bad = await dispatch('schedules.update', { id: job.id, cron: 'every day' }, session);
+    assert.match(!bad.ok ? bad.error.message : '', /定时表达式无效：every day[\s\S]*Invalid cron expression/);
+    assert.deepEqual(shape(valueOf<Schedule[]>(await dispatch('schedules.list', {}, session))[0]!), shape(edited));
+    assert.equal(clock.length, restarts, 'the clock is left alone');
+    // params are merged: a key given changes, the rest stays; null removes an optional one
+    const merged = valueOf<Schedule>(await dispatch('schedules.update', { id: job.id, params: { period: 'monthly', branch: '南京分行' } }, session));
+    assert.deepEqual(merged.params, { outDir: path.join(dir, 'b'), period: 'monthly', branch: '南京分行' });
+    assert.deepEqual(valueOf<Schedule>(await dispatch('schedules.update', { id: job.id, params: { branch: null } }, session)).params, { outDir: path.join(dir, 'b'), period: 'monthly' });
+    const missing = await dispatch('schedules.update', { id: 999, name: 'x' }, session);
+    assert.equal(!missing.ok && missing.error.code, 'not_found');
+
+    const log = listAudit(session.requireStore().db, { action: 'schedule' }).reverse();
+    const add = log.find((e) => e.action === 'schedule.add')!;
+    assert.deepEqual([add.user, add.target, (add.details as any).schedule, (add.details as any).cron, (add.details as any).owner], ['admin', `id=${job.id}`, job.id, '0 7 * * *', { user: 'admin', role: 'admin', branch: '' }]);
+    const update = log.find((e) => e.action === 'schedule.update')!;
+    assert.deepEqual([(update.details as any).before.cron, (update.details as any).after.cron, (update.details as any).before.name, (update.details as any).after.name, (update.details as any).ownerChanged], ['0 7 * * *', '30 6 * * 1', '日报', '周报', false]);
+    assert.equal(log.filter((e) => e.action === 'schedule.update').length, 3, 'only the edits that were made');
+    // dispatch's own entries of the requests, refused ones not among them
+    assert.deepEqual(
+      log.filter((e) => e.action.startsWith('schedules.') && e.action !== 'schedules.list').map((e) => e.action),
+      ['schedules.add', 'schedules.update', 'schedules.run', 'schedules.update', 'schedules.update'],
+    );
+  } finally {
+    session.close();
+  }
+});
+
+test('editing someone else’s schedule: only who may change it, a scoped editor never widens a report, and the editor becomes the owner', async () => {
+  const { dir, db } = scopedStore();
+  const own = addReport(db, 'hx', '河西日报', path.join(dir, 'hx'));
+  assert.equal(own.code, 0, own.stderr);
+  const id: number = own.json.id;
+  const before = cli(['schedule', 'list', '--db', db, '--json']).json[0];
+  const unchanged = () => assert.deepEqual(cli(['schedule', 'list', '--db', db, '--json']).json[0], before);
+  const hx = await signIn(db, 'hx');
+  const gl = await signIn(db, 'gl');
+  const nj = await signIn(db, 'nj');
+  const cm = await signIn(db, 'cm');
+  try {
+    // the owner, scoped to 河西支行: not the parent branch, not another branch
+    for (const branch of ['南京分行', '鼓楼支行']) {
+      const wide = await dispatch('schedules.update', { id, params: { branch } }, hx);
+      assert.equal(!wide.ok && wide.error.code, 'forbidden');
+      assert.match(!wide.ok ? wide.error.message : '', new RegExp(`无权为 ${branch} 设置报表任务：您的范围是 河西支行[\\s\\S]*Not permitted to schedule reports for ${branch}`));
+    }
+    // another branch's officer; an auditor whose scope holds it (an auditor changes only their own)
+    for (const who of [gl, nj]) {
+      const r = await dispatch('schedules.update', { id, name: '改名', cron: '0 8 * * *' }, who);
+      assert.equal(!r.ok && r.error.code, 'forbidden');
+      assert.match(!r.ok ? r.error.messageZh : '', /无权更改/);
+      const d = await dispatch('schedules.remove', { id }, who);
+      assert.equal(!d.ok && d.error.code, 'forbidden');
+    }
+    unchanged();
+
+    // head office's compliance manager edits it: now it is theirs, and it still covers 河西支行 only
+    const taken = valueOf<Schedule>(await dispatch('schedules.update', { id, name: '河西日报（合规部）' }, cm));
+    assert.deepEqual(shape(taken), { ...shape(before), name: '河西日报（合规部）', owner: ['cm', 'compliance_manager', ''] });
+    const run = valueOf<ScheduleRun>(await dispatch('schedules.run', { id }, hx));
+    assert.equal(run.ok, true, run.error);
+    assert.deepEqual([run.runBy, run.runAs], ['hx', { user: 'cm', role: 'compliance_manager', branch: '' }]);
+    assert.ok((await hitRows(only(path.join(dir, 'hx')))).every((r) => r['支行'] === '河西支行'));
+
+    const log = listAudit(cm.requireStore().db, { limit: 1000 });
+    const update = log.find((e) => e.action === 'schedule.update')!;
+    assert.equal(update.user, 'cm');
+    assert.deepEqual([(update.details as any).before.owner, (update.details as any).after.owner, (update.details as any).ownerChanged], [{ user: 'hx', role: 'risk_officer', branch: '河西支行' }, { user: 'cm', role: 'compliance_manager', branch: '' }, true]);
+    for (const [user, action] of [['hx', 'denied:schedules.update'], ['gl', 'denied:schedules.update'], ['nj', 'denied:schedules.update'], ['gl', 'denied:schedules.remove'], ['nj', 'denied:schedules.remove']]) {
+      assert.ok(log.some((e) => e.user === user && e.action === action), `${user} ${action}`);
+    }
+  } finally {
+    for (const s of [hx, gl, nj, cm]) s.close();
+  }
+});
+
+test('schedule edit and delete from the command line: exit codes; a deleted schedule is hidden, never run, and its runs stay in the history', async () => {
+  const { dir, db } = scopedStore();
+  const own = addReport(db, 'hx', '河西日报', path.join(dir, 'hx'));
+  const id = String(own.json.id);
+  const hx = (args: string[]) => cli([...args, '--user', 'hx', '--db', db], env('hx'));
+  assert.equal(hx(['schedule', 'run', id, '--json']).json.ok, true);
+  const before = hx(['schedule', 'list', '--json']).json;
+
+  assert.equal(hx(['schedule', 'edit', id, '--cron', 'every day']).code, 2);
+  assert.equal(hx(['schedule', 'edit', id]).code, 2, 'nothing to change');
+  assert.equal(hx(['schedule', 'edit', id, '--bogus', 'x']).code, 2);
+  assert.equal(hx(['schedule', 'edit', id, '--branch', '南京分行']).code, 6);
+  const gl = cli(['schedule', 'edit', id, '--name', '改名', '--user', 'gl', '--db', db], env('gl'));
+  assert.equal(gl.code, 6);
+  assert.match(gl.stderr, /无权更改定时任务[\s\S]*Not permitted to change schedule/);
+  assert.equal(cli(['schedule', 'edit', '999', '--name', 'x', '--db', db]).code, 1, 'not found: failed');
+  assert.deepEqual(hx(['schedule', 'list', '--json']).json, before, 'refused edits change nothing');
+
+  const edited = hx(['schedule', 'edit', id, '--name', '河西周报', '--cron', '15 8 * * 1', '--period', 'weekly', '--json']);
+  assert.equal(edited.code, 0, edited.stderr);
+  assert.deepEqual([edited.json.name, edited.json.cron, edited.json.params.period, edited.json.params.branch, edited.json.params.outDir], ['河西周报', '15 8 * * 1', 'weekly', '河西支行', path.join(dir, 'hx')]);
+  const human = hx(['schedule', 'edit', id, '--cron', '0 9 * * 1']);
+  assert.equal(human.code, 0);
+  assert.match(human.stdout, /已修改定时任务 schedule changed: \d+ 河西周报（0 9 \* \* 1）/);
+
+  assert.equal(cli(['schedule', 'delete', id, '--user', 'gl', '--db', db], env('gl')).code, 6);
+  const del = hx(['schedule', 'delete', id, '--json']);
+  assert.equal(del.code, 0, del.stderr);
+  assert.deepEqual(del.json, { id: Number(id), deleted: true });
+  assert.deepEqual(hx(['schedule', 'list', '--json']).json, []);
+  assert.deepEqual(cli(['schedule', 'list', '--db', db, '--json']).json, []);
+  for (const args of [['schedule', 'run', id], ['schedule', 'edit', id, '--name', 'x'], ['schedule', 'delete', id]]) {
+    const r = cli([...args, '--db', db]);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, /没有这个定时任务：\d+[\s\S]*No such schedule/);
+  }
+  // the history keeps its run, under its name, marked deleted; for its scoped owner too
+  const runs = hx(['schedule', 'runs', '--json']).json;
+  assert.deepEqual(runs.map((r: ScheduleRun) => [r.scheduleId, r.scheduleName, r.scheduleDeleted, r.ok]), [[Number(id), '河西周报', true, true]]);
+  assert.match(hx(['schedule', 'runs']).stdout, /河西周报（已删除 deleted）/);
+
+  const store = openStore(db, PASS);
+  try {
+    assert.deepEqual(store.db.prepare('SELECT deleted_by, deleted_at > 0 AS at FROM schedules WHERE id = ?').get(id), { deleted_by: 'hx', at: 1 });
+    // the app's clock, if it still had the deleted schedule's timer, does nothing
+    assert.equal(await fireSchedule(store, { id: Number(id), cron: '0 9 * * 1' }, 'admin', { appVersion: 't' }), null);
+    assert.equal(listRuns(store).length, 1);
+    const removed = listAudit(store.db, { action: 'schedule.remove' });
+    assert.equal(removed.length, 1);
+    assert.deepEqual([removed[0]!.user, (removed[0]!.details as any).name, (removed[0]!.details as any).runs, (removed[0]!.details as any).owner.user], ['hx', '河西周报', 1, 'hx']);
+    const actions = listAudit(store.db, { limit: 1000 }).map((e) => `${e.user} ${e.action}`);
+    for (const a of ['hx schedules.update', 'hx schedule.update', 'hx schedules.remove', 'hx denied:schedules.update', 'gl denied:schedules.update', 'gl denied:schedules.remove']) assert.ok(actions.includes(a), a);
+  } finally {
+    store.close();
+  }
+});
+
+test('switching a schedule on and off is in the audit log; the clock fires only an enabled schedule at the time the store has', async () => {
+  const { session } = await newStoreAsAdmin();
+  try {
+    const job = valueOf<Schedule>(await dispatch('schedules.add', { name: '扫描', kind: 'scan', cron: '0 7 * * *', params: {} }, session));
+    valueOf(await dispatch('schedules.setEnabled', { id: job.id, enabled: false }, session));
+    const store = session.requireStore();
+    const timer = { id: job.id, cron: '0 7 * * *' };
+    assert.equal(await fireSchedule(store, timer, 'admin', { appVersion: 't' }), null);
+    const e = listAudit(store.db, { action: 'schedules.setEnabled' })[0]!;
+    assert.deepEqual([e.user, e.target, e.details], ['admin', `id=${job.id}`, { id: job.id, enabled: false }]);
+    valueOf(await dispatch('schedules.setEnabled', { id: job.id, enabled: true }, session));
+    assert.equal((await fireSchedule(store, timer, 'admin', { appVersion: 't' }))?.ok, true);
+    // a timer set for another time than the store now has (edited elsewhere) runs nothing
+    assert.equal(await fireSchedule(store, { ...timer, cron: '0 8 * * *' }, 'admin', { appVersion: 't' }), null);
+    assert.equal(listRuns(store, job.id).length, 1);
+  } finally {
+    session.close();
   }
 });

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { importExports } from '../../main/core/import/importer.js';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { keyringPath, LATEST_VERSION, openStore, revealDataKey } from '../../main/core/store/index.js';
+import { migrate } from '../../main/core/store/migrations.js';
 import { cli, PASS, newStore, reopen, textMsg, tmpDir, writeJsonl, ROOT } from '../helpers/store.js';
 
 const SECRET = '客户身份证号11010519491231002X保本保收益';
@@ -171,6 +173,20 @@ test('the store written by schema 1 opens with the current code and migrates, ke
   const again = openStore(db, 'fixture-passphrase');
   assert.equal(again.migratedFrom, LATEST_VERSION);
   again.close();
+});
+
+test('schema 12: schedules and runs written by schema 11 are kept, none of them deleted', () => {
+  const db = new Database(':memory:');
+  try {
+    migrate(db, 11);
+    db.prepare(`INSERT INTO schedules(id, name, kind, cron, params, created_by, created_at, created_role) VALUES (1, '日报', 'report', '0 7 * * *', '{}', 'admin', 1, 'admin')`).run();
+    db.prepare('INSERT INTO schedule_runs(schedule_id, started_at, ok) VALUES (1, 2, 1)').run();
+    assert.deepEqual(migrate(db), { from: 11, to: LATEST_VERSION });
+    assert.deepEqual(db.prepare('SELECT name, deleted_at, deleted_by FROM schedules').get(), { name: '日报', deleted_at: null, deleted_by: '' });
+    assert.equal(db.prepare('SELECT count(*) FROM schedule_runs WHERE schedule_id = 1').pluck().get(), 1);
+  } finally {
+    db.close();
+  }
 });
 
 test('reopen keeps data; the data key is random per store', () => {

@@ -23,7 +23,7 @@ import { buildEvidence } from '../report/evidence.js';
 import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
 import { dashboard } from '../report/dashboard.js';
-import { addSchedule, listRuns, listSchedules, runSchedule, Scheduler, setScheduleEnabled } from '../scheduler/schedules.js';
+import { addSchedule, fireSchedule, listRuns, listSchedules, removeSchedule, runSchedule, Scheduler, setScheduleEnabled, updateSchedule } from '../scheduler/schedules.js';
 import { maskTextPii } from '../detect/pii.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
@@ -82,7 +82,8 @@ const storeSlice = {
     s.actor = { user: row.user, role: row.role, branch: row.branch };
     if (s.config.runSchedules) {
       // schedules fire while the window is open, each with its creator's rights (not the signed-in user's)
-      s.scheduler = new Scheduler((id) => runSchedule(store, id, { how: 'cron', session: row.user }, { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }));
+      // a timer the store no longer matches (changed from the command line) runs nothing and resets the timers
+      s.scheduler = new Scheduler(async (id, cron) => (await fireSchedule(store, { id, cron }, row.user, runContext(s))) ?? restartAfter(s, null));
       s.scheduler.restart(listSchedules(store));
     }
     appendAudit(store.db, store.dbPath, row.user, 'login', '', store.failedBefore ? { failedAttemptsBefore: store.failedBefore } : {});
@@ -312,6 +313,16 @@ function actorOrDeny(s: Session): Actor {
   return s.actor;
 }
 
+/** what a schedule's run needs from the host */
+function runContext(s: Session): { defaultDictionary?: string; appVersion: string } {
+  return { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version };
+}
+/** the app's clock follows every change to the schedules (none outside the window or the test server) */
+function restartAfter<T>(s: Session, result: T): T {
+  s.scheduler?.restart(listSchedules(s.requireStore()));
+  return result;
+}
+
 const reviewSlice = {
   'session.whoami': (_: In<'session.whoami'>, s: Session) => s.actor,
   'session.permissions': () => PERMISSIONS,
@@ -371,18 +382,17 @@ const reviewSlice = {
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
   'dashboard.get': (i: In<'dashboard.get'>, s: Session) => dashboard(s.requireStore().db, { from: i.from, to: i.to, ...(i.branch && { branch: i.branch }) }),
   'schedules.list': (_: In<'schedules.list'>, s: Session) => listSchedules(s.requireStore(), actorOrDeny(s)),
-  'schedules.add': (i: In<'schedules.add'>, s: Session) => {
-    const r = addSchedule(s.requireStore(), i.name, i.kind, i.cron, i.params, actorOrDeny(s));
-    s.scheduler?.restart(listSchedules(s.requireStore()));
-    return r;
-  },
+  'schedules.add': (i: In<'schedules.add'>, s: Session) => restartAfter(s, addSchedule(s.requireStore(), i.name, i.kind, i.cron, i.params, actorOrDeny(s))),
   'schedules.setEnabled': (i: In<'schedules.setEnabled'>, s: Session) => {
     setScheduleEnabled(s.requireStore(), i.id, i.enabled, actorOrDeny(s));
-    s.scheduler?.restart(listSchedules(s.requireStore()));
-    return { id: i.id, enabled: i.enabled };
+    return restartAfter(s, { id: i.id, enabled: i.enabled });
   },
-  'schedules.run': (i: In<'schedules.run'>, s: Session) =>
-    runSchedule(s.requireStore(), i.id, { how: 'manual', by: actorOrDeny(s) }, { ...(s.config.defaultDictionary && { defaultDictionary: s.config.defaultDictionary }), appVersion: s.config.version }),
+  'schedules.update': (i: In<'schedules.update'>, s: Session) => restartAfter(s, updateSchedule(s.requireStore(), i.id, { name: i.name, cron: i.cron, params: i.params }, actorOrDeny(s))),
+  'schedules.remove': (i: In<'schedules.remove'>, s: Session) => {
+    removeSchedule(s.requireStore(), i.id, actorOrDeny(s));
+    return restartAfter(s, { id: i.id, deleted: true as const });
+  },
+  'schedules.run': (i: In<'schedules.run'>, s: Session) => runSchedule(s.requireStore(), i.id, { how: 'manual', by: actorOrDeny(s) }, runContext(s)),
   'schedules.runs': (i: In<'schedules.runs'>, s: Session) => listRuns(s.requireStore(), i.id, i.limit, actorOrDeny(s)),
   'report.create': (i: In<'report.create'>, s: Session) => {
     if (i.to <= i.from) throw new CoreError('usage', '结束时间须晚于开始时间', 'The end must come after the start');

@@ -75,6 +75,8 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   // job's own permission, the branch scope, and whose schedule it is (main/core/scheduler)
   'schedules.add': ANY,
   'schedules.setEnabled': ANY,
+  'schedules.update': ANY,
+  'schedules.remove': ANY,
   'schedules.run': ANY,
   'schedules.runs': ANY,
 };

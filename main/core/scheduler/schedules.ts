@@ -9,6 +9,11 @@
  * creator's report covers their branch only, an auditor's masks customers and PII. A scoped
  * creator can schedule reports only for their branch or one of its sub-branches. Every run is
  * written to the audit log under the acting user, with whose rights it ran.
+ *
+ * Editing makes the editor the owner (created_by/role/branch := the editor's); deleting is soft
+ * (deleted_at/deleted_by), so the runs and the audit trail keep naming the schedule. Adding,
+ * editing and deleting are written to the audit log here with what the schedule was and became,
+ * beside dispatch's entry of the request.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,30 +90,46 @@ export function validateSchedule(kind: string, expr: string, params: Record<stri
   }
 }
 
+/**
+ * The params as the owner may have them: a scoped owner's report is their branch, or one of its
+ * sub-branches, never more (no branch: theirs). The one rule for adding and for editing.
+ */
+function ownedParams(store: Store, kind: ScheduleKind, params: Record<string, unknown>, owner: Actor, verbZh: string): Record<string, unknown> {
+  const p = { ...params };
+  if (kind !== 'report') return p;
+  if (p.branch !== undefined && typeof p.branch !== 'string') throw new CoreError('usage', '报表任务的 branch 须为文字', 'A report job\'s branch must be text');
+  if (owner.branch) {
+    if (!p.branch) p.branch = owner.branch;
+    else if (!withinScope(store.db, p.branch as string, owner.branch)) {
+      throw new CoreError('forbidden', `无权为 ${String(p.branch)} ${verbZh}报表任务：您的范围是 ${owner.branch}`, `Not permitted to schedule reports for ${String(p.branch)}: your scope is ${owner.branch}`);
+    }
+  }
+  return p;
+}
+
+/** What the audit log keeps of a schedule: enough to see what it did and with whose rights. */
+function auditRecord(job: Schedule) {
+  return { name: job.name, kind: job.kind, cron: job.cron, params: job.params, enabled: job.enabled, owner: { user: job.createdBy, role: job.createdRole, branch: job.createdBranch } };
+}
+
 export function addSchedule(store: Store, name: string, kind: ScheduleKind, expr: string, params: Record<string, unknown>, creator: Actor): Schedule {
   validateSchedule(kind, expr, params);
   if (!mayDo(creator.role, kind)) {
     throw new CoreError('forbidden', `无权创建${KIND_ZH[kind]}任务：${ROLE_ZH[creator.role]}不能执行 ${ACTION_OF[kind]}`, `Not permitted to schedule a ${kind} job: the ${creator.role} role cannot ${ACTION_OF[kind]}`);
   }
-  const p = { ...params };
-  if (kind === 'report') {
-    if (p.branch !== undefined && typeof p.branch !== 'string') throw new CoreError('usage', '报表任务的 branch 须为文字', 'A report job\'s branch must be text');
-    if (creator.branch) {
-      // a scoped creator's reports are their branch, or one of its sub-branches, never more
-      if (!p.branch) p.branch = creator.branch;
-      else if (!withinScope(store.db, p.branch as string, creator.branch)) {
-        throw new CoreError('forbidden', `无权为 ${String(p.branch)} 创建报表任务：您的范围是 ${creator.branch}`, `Not permitted to schedule reports for ${String(p.branch)}: your scope is ${creator.branch}`);
-      }
-    }
-  }
+  const p = ownedParams(store, kind, params, creator, '创建');
   const id = Number(
     store.db
       .prepare('INSERT INTO schedules(name, kind, cron, params, enabled, created_by, created_role, created_branch, created_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)')
       .run(name, kind, expr, JSON.stringify(p), creator.user, creator.role, creator.branch, Date.now()).lastInsertRowid,
   );
-  return getSchedule(store, id);
+  const job = getSchedule(store, id);
+  // dispatch logs the request; this entry has the id and the params as stored (a scoped creator's branch filled in)
+  appendAudit(store.db, store.dbPath, creator.user, 'schedule.add', `id=${id}`, { schedule: id, ...auditRecord(job) });
+  return job;
 }
 
+/** A schedule that exists (not deleted); not_found otherwise. */
 export function getSchedule(store: Store, id: number): Schedule {
   const job = listSchedules(store).find((s) => s.id === id);
   if (!job) throw new CoreError('not_found', `没有这个定时任务：${id}`, `No such schedule: ${id}`);
@@ -118,6 +139,63 @@ export function getSchedule(store: Store, id: number): Schedule {
 export function setScheduleEnabled(store: Store, id: number, enabled: boolean, actor: Actor): void {
   assertMayRun(store, getSchedule(store, id), actor, true);
   store.db.prepare('UPDATE schedules SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
+}
+
+export type ScheduleChange = { name?: string | undefined; cron?: string | undefined; params?: Record<string, unknown> | undefined };
+
+/** params merged over the current ones; a key given as null is removed */
+function mergeParams(current: Record<string, unknown>, change: Record<string, unknown> = {}): Record<string, unknown> {
+  return Object.fromEntries(Object.entries({ ...current, ...change }).filter(([, v]) => v !== null && v !== undefined));
+}
+
+/**
+ * Edit a schedule's name, cron or params; its kind stays (another kind is another job).
+ * Validated exactly as a new one, and allowed to whoever may change it (assertMayRun).
+ *
+ * The editor becomes the owner: the schedule then runs with the editor's recorded role and
+ * branch. Why not keep the creator's: a schedule runs unattended under its owner's name, so
+ * whoever decided what it does must be the one whose rights it uses and who answers for it. If
+ * the creator stayed, a head-office editor could make a branch officer's schedule do things
+ * under the officer's name, and the officer would answer for a job they never set; if the
+ * editor's rights silently applied while the creator's name stayed, the record would lie. A
+ * scoped editor's report stays within their scope (the rule of adding), so an edit never widens
+ * what the schedule reaches beyond what the editor may reach. The audit log keeps before and
+ * after, owner included.
+ */
+export function updateSchedule(store: Store, id: number, change: ScheduleChange, editor: Actor): Schedule {
+  const before = getSchedule(store, id);
+  assertMayRun(store, before, editor, true);
+  if (change.name === undefined && change.cron === undefined && change.params === undefined) {
+    throw new CoreError('usage', `没有要修改的内容：定时任务 ${id}（name、cron 或 params）`, `Nothing to change in schedule ${id} (name, cron or params)`);
+  }
+  const name = change.name ?? before.name;
+  const expr = change.cron ?? before.cron;
+  const merged = mergeParams(before.params, change.params);
+  validateSchedule(before.kind, expr, merged);
+  const params = ownedParams(store, before.kind, merged, editor, '设置');
+  store.db
+    .prepare('UPDATE schedules SET name = ?, cron = ?, params = ?, created_by = ?, created_role = ?, created_branch = ? WHERE id = ? AND deleted_at IS NULL')
+    .run(name, expr, JSON.stringify(params), editor.user, editor.role, editor.branch, id);
+  const after = getSchedule(store, id);
+  appendAudit(store.db, store.dbPath, editor.user, 'schedule.update', `id=${id}`, {
+    schedule: id,
+    before: auditRecord(before),
+    after: auditRecord(after),
+    ownerChanged: before.createdBy !== after.createdBy || before.createdRole !== after.createdRole || before.createdBranch !== after.createdBranch,
+  });
+  return after;
+}
+
+/**
+ * Delete softly: the row stays with when and by whom, hidden from the list, never fired or run,
+ * not editable; its runs stay in the history under its name (an audit trail loses nothing).
+ */
+export function removeSchedule(store: Store, id: number, actor: Actor): void {
+  const job = getSchedule(store, id);
+  assertMayRun(store, job, actor, true);
+  store.db.prepare('UPDATE schedules SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL').run(Date.now(), actor.user, id);
+  const runs = store.db.prepare('SELECT count(*) FROM schedule_runs WHERE schedule_id = ?').pluck().get(id) as number;
+  appendAudit(store.db, store.dbPath, actor.user, 'schedule.remove', `id=${id}`, { schedule: id, ...auditRecord(job), runs });
 }
 
 const runRow = (r: Record<string, any>): ScheduleRun => ({
@@ -131,12 +209,22 @@ const runRow = (r: Record<string, any>): ScheduleRun => ({
   how: r.how,
   runBy: r.run_by,
   runAs: { user: r.as_user, role: r.as_role, branch: r.as_branch },
+  scheduleName: r.schedule_name,
+  scheduleDeleted: !!r.schedule_deleted,
 });
 
-/** Every schedule; with a viewer, only those they may run (a scoped user sees their scope's). */
+/** runs with their schedule's name and whether it was deleted */
+const RUNS = 'SELECT r.*, s.name AS schedule_name, s.deleted_at IS NOT NULL AS schedule_deleted FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id';
+
+/** Every schedule not deleted; with a viewer, only those they may run (a scoped user sees their scope's). */
 export function listSchedules(store: Store, viewer?: Actor): Schedule[] {
-  const last = store.db.prepare('SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY id DESC LIMIT 1');
-  const all = (store.db.prepare('SELECT * FROM schedules ORDER BY id').all() as Record<string, any>[]).map((r): Schedule => {
+  const all = readSchedules(store, false);
+  return viewer ? all.filter((j) => visibleTo(store, j, viewer)) : all;
+}
+
+function readSchedules(store: Store, withDeleted: boolean): Schedule[] {
+  const last = store.db.prepare(`${RUNS} WHERE r.schedule_id = ? ORDER BY r.id DESC LIMIT 1`);
+  return (store.db.prepare(`SELECT * FROM schedules ${withDeleted ? '' : 'WHERE deleted_at IS NULL'} ORDER BY id`).all() as Record<string, any>[]).map((r): Schedule => {
     const lr = last.get(r.id) as Record<string, any> | undefined;
     return {
       id: r.id,
@@ -152,7 +240,6 @@ export function listSchedules(store: Store, viewer?: Actor): Schedule[] {
       lastRun: lr ? runRow(lr) : null,
     };
   });
-  return viewer ? all.filter((j) => visibleTo(store, j, viewer)) : all;
 }
 
 function visibleTo(store: Store, job: Schedule, viewer: Actor): boolean {
@@ -163,15 +250,18 @@ export function listRuns(store: Store, scheduleId?: number, limit = 100, viewer?
   const where: string[] = [];
   const args: number[] = [];
   if (scheduleId) {
-    where.push('schedule_id = ?');
+    where.push('r.schedule_id = ?');
     args.push(scheduleId);
   }
   if (viewer?.branch) {
-    const ids = listSchedules(store, viewer).map((j) => j.id);
-    where.push(`schedule_id IN (${ids.map(() => '?').join(',') || 'NULL'})`);
+    // deleted schedules too: their runs stay in the history of those who could see them
+    const ids = readSchedules(store, true)
+      .filter((j) => visibleTo(store, j, viewer))
+      .map((j) => j.id);
+    where.push(`r.schedule_id IN (${ids.map(() => '?').join(',') || 'NULL'})`);
     args.push(...ids);
   }
-  return (store.db.prepare(`SELECT * FROM schedule_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...args, limit) as Record<string, any>[]).map(runRow);
+  return (store.db.prepare(`${RUNS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ?`).all(...args, limit) as Record<string, any>[]).map(runRow);
 }
 
 /** The report period that ended before `now`: yesterday, last week (Mon–Sun) or last month, in Beijing time. */
@@ -280,14 +370,24 @@ export async function runSchedule(store: Store, id: number, trigger: RunTrigger,
   return listRuns(store, id, 1)[0]!;
 }
 
+/**
+ * What the app's clock calls, with the cron its timer was set for. The store may have changed
+ * since (the command line, while the window is open): a schedule deleted, disabled or given
+ * another time is not run (null), and the caller sets the timers again. A deleted schedule never fires.
+ */
+export async function fireSchedule(store: Store, timer: { id: number; cron: string }, session: string | undefined, ctx: { defaultDictionary?: string; appVersion: string }): Promise<ScheduleRun | null> {
+  if (!listSchedules(store).some((j) => j.id === timer.id && j.enabled && j.cron === timer.cron)) return null;
+  return runSchedule(store, timer.id, { how: 'cron', ...(session !== undefined && { session }) }, ctx);
+}
+
 /** Fires the enabled schedules while the app runs; restart() after a change. */
 export class Scheduler {
   private tasks: { stop(): void }[] = [];
-  constructor(private readonly run: (id: number) => Promise<unknown>) {}
+  constructor(private readonly run: (id: number, cron: string) => Promise<unknown>) {}
   restart(schedules: Schedule[]): void {
     this.stop();
     for (const s of schedules.filter((x) => x.enabled)) {
-      this.tasks.push(cron.schedule(s.cron, () => void this.run(s.id), { timezone: 'Asia/Shanghai', noOverlap: true, name: `schedule-${s.id}` }));
+      this.tasks.push(cron.schedule(s.cron, () => void this.run(s.id, s.cron), { timezone: 'Asia/Shanghai', noOverlap: true, name: `schedule-${s.id}` }));
     }
   }
   stop(): void {

@@ -378,6 +378,16 @@ export const migrations: Migration[] = [
     name: 'drop hits_message: the partial index hits_active already leads with message_id',
     up: (db) => db.exec('DROP INDEX IF EXISTS hits_message;'),
   },
+  {
+    version: 12,
+    // a deleted schedule stays as a row: its runs refer to it and the audit trail names it
+    name: 'schedules are deleted softly: when and by whom; hidden and never fired, their runs kept',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE schedules ADD COLUMN deleted_at INTEGER;                      -- NULL while it exists
+        ALTER TABLE schedules ADD COLUMN deleted_by TEXT NOT NULL DEFAULT '';
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -2,14 +2,16 @@
  * 定时任务: the schedules (schedules.list) with their last run, a new one per kind
  * (schedules.add: import → a watched folder and an optional media folder; scan; report → period
  * and output folder, and the branch), enable / disable (schedules.setEnabled), run now
- * (schedules.run) and the run history (schedules.runs) with failures in red and their error.
+ * (schedules.run), edit in the same form (schedules.update: the editor becomes the owner, said
+ * before saving), delete after a confirmation (schedules.remove: soft, its runs stay) and the
+ * run history (schedules.runs) with failures in red and their error, deleted schedules marked.
  * The core runs them while the window is open, in Beijing time.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ApiError, Schedule, ScheduleRun } from '../../../preload/api.js';
 import { call, errorOf } from '../../platform/client.js';
 import { ScopedBranchSelect } from '../../shared/branches.js';
-import { Card, ErrorAlert } from '../../shared/components.js';
+import { Card, ConfirmDialog, ErrorAlert } from '../../shared/components.js';
 import { useDirectory } from '../../shared/directory.js';
 import { beijingTime } from '../../shared/format.js';
 import { localError, useI18n } from '../../shared/i18n.js';
@@ -26,6 +28,8 @@ const PERIOD_KEYS: Record<string, MessageKey> = { daily: 'sched.period.daily', w
 /** what a job does, as a method: a role that may not do it (an auditor: import, scan) may not schedule or run it */
 const ACTION: Record<Kind, 'import.run' | 'scan.run' | 'report.create'> = { import: 'import.run', scan: 'scan.run', report: 'report.create' };
 const RUNS_LIMIT = 100;
+/** a param as text ('' when absent) */
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
 /** while shown, runs the clock fired appear without a click */
 const POLL_MS = 30_000;
 
@@ -43,6 +47,10 @@ export function SchedulesScreen({ active }: { active: boolean }) {
   const [result, setResult] = useState<{ name: string; run: ScheduleRun } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [reload, setReload] = useState(0);
+  const [editing, setEditing] = useState<Schedule | null>(null);
+  const [deleting, setDeleting] = useState<Schedule | null>(null);
+  const [busyDelete, setBusyDelete] = useState(false);
+  const [done, setDone] = useState<{ text: string; testId: string } | null>(null);
 
   useEffect(() => {
     if (!active) return;
@@ -96,7 +104,28 @@ export function SchedulesScreen({ active }: { active: boolean }) {
     }
   }
 
-  const nameOf = (id: number) => jobs?.find((j) => j.id === id)?.name ?? `#${id}`;
+  async function remove(job: Schedule) {
+    setError(null);
+    setBusyDelete(true);
+    try {
+      await call('schedules.remove', { id: job.id });
+      setDone({ text: t('sched.deleted', { name: job.name }), testId: 'schedule-deleted' });
+      if (editing?.id === job.id) setEditing(null);
+      if (which === job.id) setWhich(null);
+    } catch (e) {
+      setError(errorOf(e));
+    } finally {
+      setBusyDelete(false);
+      setDeleting(null);
+      setReload((n) => n + 1);
+    }
+  }
+
+  function saved(job: Schedule) {
+    setEditing(null);
+    setDone({ text: t('sched.saved', { name: job.name }), testId: 'schedule-saved' });
+    setReload((n) => n + 1);
+  }
 
   return (
     <div className="screen" data-testid="schedules-screen">
@@ -115,6 +144,25 @@ export function SchedulesScreen({ active }: { active: boolean }) {
           </button>
           {result.run.ok ? t('sched.resultOk', { name: result.name, summary: result.run.summary }) : t('sched.resultFailed', { name: result.name, error: result.run.error })}
         </div>
+      )}
+      {done && (
+        <div className="notice notice-ok" role="status" data-testid={done.testId}>
+          <button type="button" className="alert-close" onClick={() => setDone(null)} aria-label="×">
+            ×
+          </button>
+          {done.text}
+        </div>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t('sched.confirmTitle')}
+          message={t('sched.confirmDelete', { name: deleting.name })}
+          confirmLabel={t('sched.delete')}
+          busy={busyDelete}
+          onConfirm={() => void remove(deleting)}
+          onCancel={() => setDeleting(null)}
+          testId="schedule-confirm-delete"
+        />
       )}
 
       <Card title={t('sched.listTitle')} testId="schedules-list">
@@ -164,6 +212,12 @@ export function SchedulesScreen({ active }: { active: boolean }) {
                         <GuardButton method="schedules.setEnabled" className="btn btn-small" disabled={!!changeRefused(j)} title={changeRefused(j)} onClick={() => void setEnabled(j, !j.enabled)} data-testid="schedule-toggle">
                           {j.enabled ? t('sched.disable') : t('sched.enable')}
                         </GuardButton>
+                        <GuardButton method="schedules.update" className="btn btn-small" disabled={!!changeRefused(j)} title={changeRefused(j)} aria-pressed={editing?.id === j.id} onClick={() => setEditing(j)} data-testid="schedule-edit">
+                          {t('sched.edit')}
+                        </GuardButton>
+                        <GuardButton method="schedules.remove" className="btn btn-small btn-danger" disabled={!!changeRefused(j)} title={changeRefused(j)} onClick={() => setDeleting(j)} data-testid="schedule-delete">
+                          {t('sched.delete')}
+                        </GuardButton>
                         <button type="button" className="btn btn-small" aria-pressed={which === j.id} onClick={() => setWhich(which === j.id ? null : j.id)} data-testid="schedule-runs">
                           {t('sched.showRuns')}
                         </button>
@@ -178,7 +232,8 @@ export function SchedulesScreen({ active }: { active: boolean }) {
       </Card>
 
       <div className="grid-2 sched-grid">
-        <ScheduleForm onAdded={() => setReload((n) => n + 1)} onError={setError} />
+        {/* a new key per schedule: the form starts from that schedule's values (or empty) */}
+        <ScheduleForm key={editing?.id ?? 'new'} editing={editing} onAdded={() => setReload((n) => n + 1)} onSaved={saved} onCancel={() => setEditing(null)} onError={setError} />
         <Card
           title={t('sched.runsTitle')}
           testId="schedule-runs-card"
@@ -217,7 +272,17 @@ export function SchedulesScreen({ active }: { active: boolean }) {
                         {beijingTime(r.startedAt)}
                         {r.finishedAt !== null && <div className="muted">{t('sched.seconds', { n: ((r.finishedAt - r.startedAt) / 1000).toFixed(1) })}</div>}
                       </td>
-                      <td>{nameOf(r.scheduleId)}</td>
+                      <td data-testid="run-name">
+                        {r.scheduleName}
+                        {r.scheduleDeleted && (
+                          <>
+                            {' '}
+                            <span className="kind-tag deleted-tag" data-testid="run-deleted">
+                              {t('sched.deletedTag')}
+                            </span>
+                          </>
+                        )}
+                      </td>
                       <td>
                         <OutcomeBadge ok={r.ok} />
                       </td>
@@ -261,68 +326,85 @@ function RunOutcome({ run }: { run: ScheduleRun | null }) {
 function Params({ job }: { job: Schedule }) {
   const { t } = useI18n();
   const p = job.params;
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
   if (job.kind === 'import') {
     return (
       <>
-        <div className="mono-wrap small">{t('sched.folder', { path: str(p.folder) })}</div>
-        {str(p.media) && <div className="mono-wrap small muted">{t('sched.media', { path: str(p.media) })}</div>}
+        <div className="mono-wrap small">{t('sched.folder', { path: text(p.folder) })}</div>
+        {text(p.media) && <div className="mono-wrap small muted">{t('sched.media', { path: text(p.media) })}</div>}
       </>
     );
   }
   if (job.kind === 'report') {
-    const period = str(p.period) || 'daily';
+    const period = text(p.period) || 'daily';
     return (
       <>
-        <div className="mono-wrap small">{t('sched.reportParams', { period: PERIOD_KEYS[period] ? t(PERIOD_KEYS[period]!) : period, path: str(p.outDir) })}</div>
-        <div className="small muted">{t('sched.branch', { branch: str(p.branch) || t('sched.allBranches') })}</div>
+        <div className="mono-wrap small">{t('sched.reportParams', { period: PERIOD_KEYS[period] ? t(PERIOD_KEYS[period]!) : period, path: text(p.outDir) })}</div>
+        <div className="small muted">{t('sched.branch', { branch: text(p.branch) || t('sched.allBranches') })}</div>
       </>
     );
   }
   return <span className="small muted">{t('sched.scanParams')}</span>;
 }
 
-function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; onError: (e: ApiError) => void }) {
+type FormProps = { editing: Schedule | null; onAdded: (s: Schedule) => void; onSaved: (s: Schedule) => void; onCancel: () => void; onError: (e: ApiError) => void };
+
+/** New schedule, or (editing) the same form with that schedule's values; its kind then stays. */
+function ScheduleForm({ editing, onAdded, onSaved, onCancel, onError }: FormProps) {
   const { t } = useI18n();
   const session = useSession();
   const scope = session.who?.branch ?? '';
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<Kind>('import');
+  const p = editing?.params ?? {};
+  const [name, setName] = useState(editing?.name ?? '');
+  const [kind, setKind] = useState<Kind>(editing?.kind ?? 'import');
   const refused = (k: Kind) => !!session.reason(ACTION[k]);
   useEffect(() => {
-    if (refused(kind)) setKind('report');
+    if (!editing && refused(kind)) setKind('report');
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session.loaded, session.who]);
-  const [cron, setCron] = useState(CRON_PRESETS[0]!.cron);
-  const [folder, setFolder] = useState('');
-  const [media, setMedia] = useState('');
-  const [period, setPeriod] = useState<(typeof PERIODS)[number]>('daily');
-  const [outDir, setOutDir] = useState('');
-  const [branch, setBranch] = useState('');
+  useEffect(() => {
+    // the form is below the list: bring it into view with the name ready to change
+    if (editing) document.getElementById('sched-name')?.focus();
+  }, [editing]);
+  const [cron, setCron] = useState(editing?.cron ?? CRON_PRESETS[0]!.cron);
+  const [folder, setFolder] = useState(text(p.folder));
+  const [media, setMedia] = useState(text(p.media));
+  const [period, setPeriod] = useState<(typeof PERIODS)[number]>((PERIODS as readonly string[]).includes(text(p.period)) ? (text(p.period) as (typeof PERIODS)[number]) : 'daily');
+  const [outDir, setOutDir] = useState(text(p.outDir));
+  const [branch, setBranch] = useState(text(p.branch));
   const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
+
+  /** The form's params (an optional one left empty is null: an edit removes it), or what is missing. */
+  function formParams(): { params: Record<string, unknown> } | { missing: ApiError } {
+    if (kind === 'import') {
+      if (!folder.trim()) return { missing: localError('sched.errFolder') };
+      return { params: { folder: folder.trim(), media: media.trim() || null } };
+    }
+    if (kind === 'report') {
+      if (!outDir.trim()) return { missing: localError('sched.errOutDir') };
+      // a scoped user's reports are their branch (or the sub-branch the schedule already has)
+      return { params: { period, outDir: outDir.trim(), branch: (scope ? branch || scope : branch) || null } };
+    }
+    return { params: {} };
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!name.trim()) return onError(localError('sched.errName'));
     if (!cron.trim()) return onError(localError('sched.errCron'));
-    const params: Record<string, unknown> = {};
-    if (kind === 'import') {
-      if (!folder.trim()) return onError(localError('sched.errFolder'));
-      params.folder = folder.trim();
-      if (media.trim()) params.media = media.trim();
-    } else if (kind === 'report') {
-      if (!outDir.trim()) return onError(localError('sched.errOutDir'));
-      params.period = period;
-      params.outDir = outDir.trim();
-      // a scoped user's reports are their branch
-      const b = scope || branch;
-      if (b) params.branch = b;
-    }
+    const form = formParams();
+    if ('missing' in form) return onError(form.missing);
+    const { params } = form;
+    const fields = { name: name.trim(), cron: cron.trim().replace(/\s+/g, ' ') };
     setBusy(true);
     setAdded(null);
     try {
-      const s = await call('schedules.add', { name: name.trim(), kind, cron: cron.trim().replace(/\s+/g, ' '), params });
+      if (editing) {
+        onSaved(await call('schedules.update', { id: editing.id, ...fields, params }));
+        return;
+      }
+      const added = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== null));
+      const s = await call('schedules.add', { ...fields, kind, params: added });
       setAdded(s.name);
       setName('');
       onAdded(s);
@@ -336,8 +418,13 @@ function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; on
   const preset = presetOf(cron);
   const described = describeCron(cron, t);
   return (
-    <Card title={t('sched.addTitle')} testId="schedule-add">
+    <Card title={editing ? `${t('sched.editTitle')} · ${editing.name}` : t('sched.addTitle')} testId={editing ? 'schedule-edit-form' : 'schedule-add'}>
       <form className="form" onSubmit={submit} noValidate>
+        {editing && editing.createdBy !== session.who?.user && (
+          <div className="notice notice-warn" data-testid="sched-owner-change">
+            {t('sched.editOwner', { owner: editing.createdBy })}
+          </div>
+        )}
         {added && (
           <div className="notice notice-ok" data-testid="schedule-added">
             {t('sched.added', { name: added })}
@@ -352,7 +439,16 @@ function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; on
             <span className="field-label">{t('sched.kind')}</span>
             <div className="segmented" role="group" aria-label={t('sched.kind')}>
               {KINDS.map((k) => (
-                <button key={k} type="button" className={kind === k ? 'active' : ''} aria-pressed={kind === k} disabled={refused(k)} title={session.reason(ACTION[k])} onClick={() => setKind(k)} data-testid={`sched-kind-${k}`}>
+                <button
+                  key={k}
+                  type="button"
+                  className={kind === k ? 'active' : ''}
+                  aria-pressed={kind === k}
+                  disabled={editing ? k !== kind : refused(k)}
+                  title={editing ? t('sched.kindFixed') : session.reason(ACTION[k])}
+                  onClick={() => setKind(k)}
+                  data-testid={`sched-kind-${k}`}
+                >
                   {t(KIND_KEYS[k])}
                 </button>
               ))}
@@ -422,9 +518,20 @@ function ScheduleForm({ onAdded, onError }: { onAdded: (s: Schedule) => void; on
           {described ? <strong>{described}</strong> : null} {t('sched.cronHint')}
         </p>
         <div className="form-actions">
-          <GuardButton method="schedules.add" type="submit" className="btn btn-primary" disabled={busy} data-testid="sched-add">
-            {t('sched.add')}
-          </GuardButton>
+          {editing ? (
+            <>
+              <GuardButton method="schedules.update" type="submit" className="btn btn-primary" disabled={busy} data-testid="sched-save">
+                {t('sched.save')}
+              </GuardButton>
+              <button type="button" className="btn" onClick={onCancel} data-testid="sched-cancel">
+                {t('common.cancel')}
+              </button>
+            </>
+          ) : (
+            <GuardButton method="schedules.add" type="submit" className="btn btn-primary" disabled={busy} data-testid="sched-add">
+              {t('sched.add')}
+            </GuardButton>
+          )}
         </div>
       </form>
     </Card>
