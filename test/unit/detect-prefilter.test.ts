@@ -88,15 +88,14 @@ function corpusTexts(): { text: string; side: Speaker }[] {
 
 test('the scan detection thread answers exactly what this thread finds', async () => {
   const { detectPool, spawnDetectWorker } = await import('../../main/core/scan/detectPool.js');
+  const { unpackHits } = await import('../../main/core/scan/packedHits.js');
   const dict = await parseDictionaryFile(path.join(ROOT, 'resources/dictionaries/default.json'));
   const here = new Detector(dict.entries, jiebaSegmenter());
   const pool = detectPool(dict.entries, () => here, spawnDetectWorker());
   try {
     const lines = corpusTexts();
-    const found = await pool.detect(
-      lines.map((l) => l.text),
-      lines.map((l) => l.side),
-    );
+    const texts = lines.map((l) => l.text);
+    const found = unpackHits(await pool.detect(texts, lines.map((l) => l.side)), texts);
     assert.equal(pool.threaded, true, 'two cores here: detection runs on a worker thread');
     assert.equal(pool.fallbackReason, null, `the worker failed: ${pool.fallbackReason}`);
     assert.deepEqual(found, lines.map((l) => here.detect(l.text, l.side)));

@@ -11,12 +11,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Detector } from '../detect/engine.js';
-import type { Entry, Hit, Speaker } from '../detect/types.js';
+import type { Entry, Speaker } from '../detect/types.js';
 import type { WorkerReply, WorkerRequest } from './detectWorker.js';
+import { packHits, type PackedHits } from './packedHits.js';
 
 export interface DetectPool {
-  /** hits of each text, in order */
-  detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]>;
+  /** the hits of the batch, packed (unpackHits gives them per text) */
+  detect(texts: string[], speakers: Speaker[]): Promise<PackedHits>;
   close(): Promise<void>;
   readonly threaded: boolean;
   /** why batches are being detected on this thread after all (the worker failed), or null */
@@ -37,14 +38,13 @@ function workerFile(): string | null {
   return null;
 }
 
-const detectHere = (detector: Detector, texts: string[], speakers: Speaker[]): Hit[][] => texts.map((t, i) => (t ? detector.detect(t, speakers[i]!) : []));
 
 class InThread implements DetectPool {
   readonly threaded = false;
   readonly fallbackReason = null;
   constructor(private readonly detector: () => Detector) {}
-  async detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]> {
-    return detectHere(this.detector(), texts, speakers);
+  async detect(texts: string[], speakers: Speaker[]): Promise<PackedHits> {
+    return packHits(this.detector(), texts, speakers);
   }
   async close(): Promise<void> {}
 }
@@ -52,7 +52,7 @@ class InThread implements DetectPool {
 class Threaded implements DetectPool {
   readonly threaded = true;
   private next = 0;
-  private readonly waiting = new Map<number, { resolve: (h: Hit[][]) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (h: PackedHits) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
   get fallbackReason(): string | null {
     return this.failure?.message ?? null;
@@ -80,16 +80,16 @@ class Threaded implements DetectPool {
   }
 
   /** Never rejects: should the worker fail (a native module that will not load there), this thread does the batch. */
-  detect(texts: string[], speakers: Speaker[]): Promise<Hit[][]> {
-    if (this.failure) return Promise.resolve(detectHere(this.fallback(), texts, speakers));
+  detect(texts: string[], speakers: Speaker[]): Promise<PackedHits> {
+    if (this.failure) return Promise.resolve(packHits(this.fallback(), texts, speakers));
     const id = this.next++;
-    const answer = new Promise<Hit[][]>((resolve, reject) => {
+    const answer = new Promise<PackedHits>((resolve, reject) => {
       // referenced while an answer is awaited (an unreferenced worker would let the process end mid-scan)
       if (!this.waiting.size) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ type: 'detect', id, texts, speakers } satisfies WorkerRequest);
     });
-    return answer.catch(() => detectHere(this.fallback(), texts, speakers));
+    return answer.catch(() => packHits(this.fallback(), texts, speakers));
   }
 
   async close(): Promise<void> {

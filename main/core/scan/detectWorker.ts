@@ -1,15 +1,16 @@
 /**
  * The detector on a second thread: a scan reads and writes the store on its own thread while
  * this one finds the hits of the next batch (the machines we run on have two cores or more).
- * Entries come once with `init`; every `detect` answers with the hits of each text.
+ * Entries come once with `init`; every `detect` answers with the batch's hits, packed (packedHits.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { Detector } from '../detect/engine.js';
 import { jiebaSegmenter } from '../detect/segment.js';
-import type { Entry, Hit, Speaker } from '../detect/types.js';
+import type { Entry, Speaker } from '../detect/types.js';
+import { packHits, type PackedHits } from './packedHits.js';
 
 export type WorkerRequest = { type: 'init'; entries: Entry[] } | { type: 'detect'; id: number; texts: string[]; speakers: Speaker[] };
-export type WorkerReply = { id: number; hits: Hit[][] } | { id: number; error: string };
+export type WorkerReply = { id: number; hits: PackedHits } | { id: number; error: string };
 
 let detector: Detector | null = null;
 const port = parentPort;
@@ -20,8 +21,9 @@ if (port) {
       return;
     }
     try {
-      const hits = m.texts.map((t, i) => (t ? detector!.detect(t, m.speakers[i]!) : []));
-      port.postMessage({ id: m.id, hits } satisfies WorkerReply);
+      const hits = packHits(detector!, m.texts, m.speakers);
+      // the cells are moved to the scan's thread, not copied
+      port.postMessage({ id: m.id, hits } satisfies WorkerReply, [hits.cells.buffer as ArrayBuffer]);
     } catch (e) {
       port.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);
     }

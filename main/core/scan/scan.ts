@@ -6,11 +6,12 @@
  * what disappeared. Each batch is one transaction with the scan watermark.
  */
 import type { ScanChange, ScanResult } from '../../../preload/api.js';
-import type { Hit, Speaker } from '../detect/types.js';
+import type { Speaker } from '../detect/types.js';
 import type { Db } from '../store/index.js';
 import { activeSet, detectorFor, seedDefault } from '../rules/dictionaries.js';
 import { runBehaviour, Ctx } from './behaviour.js';
 import { detectPool, spawnDetectWorker } from './detectPool.js';
+import { CELLS, type PackedHits, type RuleInfo } from './packedHits.js';
 import { currentRuleset } from './status.js';
 import { CUSTOMER_SENDER, MESSAGE_ROW_COLUMNS, MessageTable, Parties, STAFF_SENDER, STAFF_TO_CUSTOMER, type MessageRow } from './messageTable.js';
 
@@ -18,7 +19,31 @@ const BATCH = 20_000;
 const LIST_LIMIT = 200;
 const INSERT_ROWS = 64;
 
-type NewHit = { messageId: number; hit: Hit; source: string; status?: string };
+/**
+ * Hits to insert, by column (a million scan hits as objects cost the scan's thread more to make
+ * and collect than to write): rule, category and severity by reference to a shared RuleInfo.
+ */
+class NewHits {
+  messageId: number[] = [];
+  rule: RuleInfo[] = [];
+  start: number[] = [];
+  end: number[] = [];
+  match: string[] = [];
+  source: string[] = [];
+  status: string[] = [];
+  get length(): number {
+    return this.messageId.length;
+  }
+  push(messageId: number, rule: RuleInfo, start: number, end: number, match: string, source: string, status = 'new'): void {
+    this.messageId.push(messageId);
+    this.rule.push(rule);
+    this.start.push(start);
+    this.end.push(end);
+    this.match.push(match);
+    this.source.push(source);
+    this.status.push(status);
+  }
+}
 
 /** Milliseconds per phase, filled in when passed (the bench prints where a scan's time goes). */
 export type ScanTimings = { setup: number; read: number; waitDetect: number; write: number; behaviour: number; behaviourWrite: number; count: number };
@@ -59,43 +84,43 @@ export async function scan(
    */
   const insertMany = db.prepare(insertSql(INSERT_ROWS));
   const args: unknown[] = new Array(INSERT_ROWS * 9);
-  const put = (f: NewHit, at: number) => {
-    args[at] = f.messageId;
-    args[at + 1] = f.hit.rule;
-    args[at + 2] = f.hit.category;
-    args[at + 3] = f.hit.severity;
-    args[at + 4] = f.hit.start;
-    args[at + 5] = f.hit.end;
-    args[at + 6] = f.hit.match;
-    args[at + 7] = f.source;
-    args[at + 8] = f.status ?? 'new';
+  const put = (f: NewHits, k: number, at: number) => {
+    const rule = f.rule[k]!;
+    args[at] = f.messageId[k];
+    args[at + 1] = rule.rule;
+    args[at + 2] = rule.category;
+    args[at + 3] = rule.severity;
+    args[at + 4] = f.start[k];
+    args[at + 5] = f.end[k];
+    args[at + 6] = f.match[k];
+    args[at + 7] = f.source[k];
+    args[at + 8] = f.status[k];
   };
-  const one = (f: NewHit) => {
-    put(f, 0);
+  const one = (f: NewHits, k: number) => {
+    put(f, k, 0);
     return insert.run(...args.slice(0, 9));
   };
   const count = (h: { category: string }) => {
     result.byCategory[h.category] = (result.byCategory[h.category] ?? 0) + 1;
   };
-  const insertHits = (fresh: NewHit[]) => {
-    let k = 0;
-    for (; k < fresh.length && result.appeared.length < LIST_LIMIT; k++) {
-      const f = fresh[k]!;
-      const res = one(f);
-      if (res.changes) added(Number(res.lastInsertRowid), f.messageId, f.hit);
+  /** rows [from, to) of `fresh` */
+  const insertHits = (fresh: NewHits, from = 0, to = fresh.length) => {
+    let k = from;
+    for (; k < to && result.appeared.length < LIST_LIMIT; k++) {
+      const res = one(fresh, k);
+      if (res.changes) added(Number(res.lastInsertRowid), fresh.messageId[k]!, fresh.rule[k]!, fresh.match[k]!);
     }
-    for (; k + INSERT_ROWS <= fresh.length; k += INSERT_ROWS) {
+    for (; k + INSERT_ROWS <= to; k += INSERT_ROWS) {
       for (let j = 0; j < INSERT_ROWS; j++) {
-        put(fresh[k + j]!, j * 9);
-        count(fresh[k + j]!.hit);
+        put(fresh, k + j, j * 9);
+        count(fresh.rule[k + j]!);
       }
       result.hits += insertMany.run(...args).changes;
     }
-    for (; k < fresh.length; k++) {
-      const f = fresh[k]!;
-      if (one(f).changes) {
+    for (; k < to; k++) {
+      if (one(fresh, k).changes) {
         result.hits++;
-        count(f.hit);
+        count(fresh.rule[k]!);
       }
     }
   };
@@ -103,10 +128,10 @@ export async function scan(
   const msgidOf = db.prepare('SELECT msgid FROM messages WHERE id = ?').pluck();
   const mark = db.prepare(`UPDATE meta SET value = ? WHERE key = 'scan_upto'`);
   const note = (list: ScanChange[], c: ScanChange) => list.length < LIST_LIMIT && list.push(c);
-  const added = (id: number, messageId: number, h: { rule: string; category: string; match: string }) => {
+  const added = (id: number, messageId: number, h: RuleInfo, match: string) => {
     result.hits++;
     count(h);
-    note(result.appeared, { hit: id, msgid: msgidOf.get(messageId) as string, rule: h.rule, category: h.category, match: h.match });
+    note(result.appeared, { hit: id, msgid: msgidOf.get(messageId) as string, rule: h.rule, category: h.category, match });
   };
 
   const parties = new Parties(db);
@@ -123,18 +148,22 @@ export async function scan(
     return f & CUSTOMER_SENDER ? 'customer' : 'both';
   };
   /** One transaction per batch: new hits in, hits no longer found retired, the watermark moved. */
-  const write = (rows: MessageRow[], found: Hit[][]) =>
+  const write = (rows: MessageRow[], found: PackedHits) =>
     withoutForeignKeyChecks(db, () => {
       const lo = rows[0]![0];
       const hi = rows[rows.length - 1]![0];
       const stale = new Map((existing.all(lo, hi) as { id: number; message_id: number; rule: string; start: number; end: number; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}:${h.start}:${h.end}`, h]));
-      const fresh: NewHit[] = [];
-      rows.forEach((r, i) => {
-        for (const h of found[i]!) {
-          if (stale.size && stale.delete(`${r[0]}:${h.rule}:${h.start}:${h.end}`)) continue; // still found: unchanged
-          fresh.push({ messageId: r[0], hit: h, source: h.category === 'pii' ? 'pii' : (dictOf.get(h.rule) ?? 'dictionary') });
-        }
-      });
+      const fresh = new NewHits();
+      const sources = found.rules.map((h) => (h.category === 'pii' ? 'pii' : (dictOf.get(h.rule) ?? 'dictionary')));
+      const { cells } = found;
+      for (let c = 0; c < cells.length; c += CELLS) {
+        const r = rows[cells[c]!]!;
+        const rule = cells[c + 1]!;
+        const start = cells[c + 2]!;
+        const end = cells[c + 3]!;
+        if (stale.size && stale.delete(`${r[0]}:${found.rules[rule]!.rule}:${start}:${end}`)) continue; // still found: unchanged
+        fresh.push(r[0], found.rules[rule]!, start, end, r[6].slice(start, end), sources[rule]!);
+      }
       insertHits(fresh);
       for (const h of stale.values()) {
         retire.run(scanId, h.id);
@@ -145,7 +174,7 @@ export async function scan(
     });
   // read batch k+1 and write batch k here while the detection thread works (pipelined)
   const pool = detectPool(set.entries, () => detectorFor(set), worker);
-  type Batch = { rows: MessageRow[]; found: Promise<Hit[][]> };
+  type Batch = { rows: MessageRow[]; found: Promise<PackedHits> };
   const read = (after: number): Batch | null => {
     const rows = select.all(after, BATCH) as MessageRow[];
     if (!rows.length) return null;
@@ -179,16 +208,20 @@ export async function scan(
   phase('behaviour');
   // (category = 'behaviour' lets the category index find them instead of reading every hit)
   const stale = new Map((db.prepare(`SELECT id, message_id, rule, category, match FROM hits WHERE category = 'behaviour' AND source = 'behaviour' AND retired_scan_id IS NULL`).all() as { id: number; message_id: number; rule: string; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}`, h]));
-  const fresh: NewHit[] = [];
-  for (const c of candidates) {
-    if (stale.size && stale.delete(`${c.messageId}:${c.rule}`)) continue;
-    fresh.push({ messageId: c.messageId, hit: { category: 'behaviour', rule: c.rule, severity: c.severity, start: 0, end: 0, match: c.match }, source: 'behaviour', status: c.escalate ? 'escalated' : 'new' });
-  }
+  const kept = candidates.filter((c) => !(stale.size && stale.delete(`${c.messageId}:${c.rule}`)));
   // in message order (rule by rule they jump about the store), a transaction per BATCH like the
   // dictionary hits: one transaction of half a million rows outgrows the page cache and spills. A
   // scan cut off half way leaves some behaviour hits missing, and the next scan adds them.
-  fresh.sort((a, b) => a.messageId - b.messageId);
-  for (let k = 0; k < fresh.length; k += BATCH) withoutForeignKeyChecks(db, () => insertHits(fresh.slice(k, k + BATCH)));
+  kept.sort((a, b) => a.messageId - b.messageId);
+  const ruleInfo = new Map<string, RuleInfo>();
+  const fresh = new NewHits();
+  for (const c of kept) {
+    const key = `${c.rule}\u0000${c.severity}`;
+    let info = ruleInfo.get(key);
+    if (!info) ruleInfo.set(key, (info = { rule: c.rule, category: 'behaviour', severity: c.severity }));
+    fresh.push(c.messageId, info, 0, 0, c.match, 'behaviour', c.escalate ? 'escalated' : 'new');
+  }
+  for (let k = 0; k < fresh.length; k += BATCH) withoutForeignKeyChecks(db, () => insertHits(fresh, k, Math.min(k + BATCH, fresh.length)));
   withoutForeignKeyChecks(db, () => {
     for (const h of stale.values()) {
       retire.run(scanId, h.id);
