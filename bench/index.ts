@@ -68,7 +68,7 @@ if (!values.only || values.only === 'search') {
 }
 if (!values.only || values.only === 'detect') {
   const dbPath = path.join(work, 'bench.db');
-  const r = child('detectChild.ts', [String(N), dbPath]);
+  const r = { ...child('detectChild.ts', [String(N)]), ...child('scanChild.ts', [dbPath]) };
   const rate = (ms: number) => `${fmt(r.texts / (ms / 1000), 0)} msg/s`;
   console.log('\n## detection');
   console.log(`texts                ${fmt(r.texts, 0)} (${fmt(r.chars / 1e6, 1)} M chars); dictionary ${r.entries} entries, ${r.literal} literal terms given to all three`);
