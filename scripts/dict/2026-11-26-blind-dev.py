@@ -1,17 +1,11 @@
 # One-off edit of resources/dictionaries/default.json after the blind corpus's development half
 # (kept as the record of what changed and why; run once). Patterns, not lines: each entry
 # covers a way of saying it, with the clause of the sibling entries it enforces.
-import json, sys
-p = 'resources/dictionaries/default.json'
-d = json.load(open(p))
-E = d['entries']
-by = {e['id']: e for e in E}
-def note_of(i, extra): return by[i]['note'].split('。')[0] + '。' + extra
-def upd(i, term): by[i]['term'] = term
-def add(i, term, cat, sev, match, src, extra, **kw):
-    assert i not in by, i
-    e = {'id': i, 'term': term, 'category': cat, 'severity': sev, 'match': match, 'negatable': kw.pop('negatable', True), 'side': kw.pop('side', 'staff'), 'enabled': True, 'note': note_of(src, extra)}
-    e.update(kw); E.append(e); by[i] = e
+import sys, os
+sys.path.insert(0, os.path.dirname(__file__))
+from edit import Edit
+ed = Edit()
+d, E, by, note_of, upd, add = ed.d, ed.entries, ed.by, ed.note_of, ed.upd, ed.add
 
 # guarantee
 add('G121', '(本金|本息|本钱|收益|利息)(和|加|连)?(收益|利息|本金)?.{0,6}(一分不少|分文不少|一分都不会少|一分钱都不会少|一分也不少)', 'guarantee', 'high', 'regex', 'G120', '"到期本金加收益一分不少"。')
@@ -73,5 +67,4 @@ by['O001'].setdefault('exclusions', []).extend(['可能是飞单', '就是飞单
 for i in ('C010', 'C011'):
     by[i].setdefault('exclusions', []).extend(['监管局上班', '监管局工作', '在金融监管局', '在监管局'])
 d['version'] = d.get('version', 1)
-sys.path.insert(0, "scripts/dict"); from dump import dump; dump(d, p)
-print(len(E), 'entries')
+ed.save()

@@ -1,17 +1,11 @@
 # One-off edit of resources/dictionaries/default.json after the second blind corpus's held-out
 # half was measured (recall 75.7%, false positives 5.1%): its misses and false alarms, as
 # patterns. Kept as the record; run once, after 2026-11-27-blind2-dev.py.
-import json, sys
-p = 'resources/dictionaries/default.json'
-d = json.load(open(p))
-E = d['entries']
-by = {e['id']: e for e in E}
-def note_of(i, extra): return by[i]['note'].split('。')[0] + '。' + extra
-def upd(i, term): by[i]['term'] = term
-def add(i, term, cat, sev, match, src, extra, **kw):
-    assert i not in by, i
-    e = {'id': i, 'term': term, 'category': cat, 'severity': sev, 'match': match, 'negatable': kw.pop('negatable', True), 'side': kw.pop('side', 'staff'), 'enabled': True, 'note': note_of(src, extra)}
-    e.update(kw); E.append(e); by[i] = e
+import sys, os
+sys.path.insert(0, os.path.dirname(__file__))
+from edit import Edit
+ed = Edit()
+d, E, by, note_of, upd, add = ed.d, ed.entries, ed.by, ed.note_of, ed.upd, ed.add
 
 # guarantee
 add('G130', '(跟|和|与|同)(存款|定期)(没|没有|没啥|没什么)?(区别|两样|差别|一个性质|性质一样|一样安全)', 'guarantee', 'high', 'regex', 'G120', '"跟存款没区别""跟存款一个性质"：把理财说成存款。')
@@ -47,5 +41,4 @@ upd('R060', '(存|买|购买|认购|投保|转入|存入)(款|理财|保险|基�
 add('R066', '(油|米|大米|花生油|礼品|礼物|购物卡|加油卡|鸡蛋|茅台|酒)送(您|你)', 'gift', 'medium', 'regex', 'R015', '"我这有两桶花生油送您"。')
 add('R067', '(返|退|补|贴)(您|你|给您|给你)?\\d+(块|元|块钱)(现金)?', 'gift', 'high', 'regex', 'R015', '"再给您返200块现金"。', exclusions=['退您手续费', '退给您手续费'])
 
-sys.path.insert(0, "scripts/dict"); from dump import dump; dump(d, p)
-print(len(E), 'entries')
+ed.save()

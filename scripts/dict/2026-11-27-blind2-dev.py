@@ -1,17 +1,11 @@
 # One-off edit of resources/dictionaries/default.json after the second blind corpus's development
 # half (odd lines; the even lines held out and measured once). Kept as the record of what
 # changed and why; run once. Patterns, not lines: each entry covers a way of saying it.
-import json, sys
-p = 'resources/dictionaries/default.json'
-d = json.load(open(p))
-E = d['entries']
-by = {e['id']: e for e in E}
-def note_of(i, extra): return by[i]['note'].split('。')[0] + '。' + extra
-def upd(i, term): by[i]['term'] = term
-def add(i, term, cat, sev, match, src, extra, **kw):
-    assert i not in by, i
-    e = {'id': i, 'term': term, 'category': cat, 'severity': sev, 'match': match, 'negatable': kw.pop('negatable', True), 'side': kw.pop('side', 'staff'), 'enabled': True, 'note': note_of(src, extra)}
-    e.update(kw); E.append(e); by[i] = e
+import sys, os
+sys.path.insert(0, os.path.dirname(__file__))
+from edit import Edit
+ed = Edit()
+d, E, by, note_of, upd, add = ed.d, ed.entries, ed.by, ed.note_of, ed.upd, ed.add
 N = r'[\d一二两三四五六七八九十几百千]+'
 
 # guarantee: making up a shortfall, "本金保住", a yield that "won't move"
@@ -62,5 +56,4 @@ for i, t in [('R063', '买就送'), ('R064', '认购送'), ('R065', '购买送')
     add(i, t, 'gift', 'high', 'literal', 'R015', '以购买为条件赠送。')
 
 d['version'] = d.get('version', 1)
-sys.path.insert(0, "scripts/dict"); from dump import dump; dump(d, p)
-print(len(E), 'entries')
+ed.save()
