@@ -154,3 +154,24 @@ test('pinyin evasions: half-spelled terms match (bao本, 稳zhuan不pei, tou诉)
   assert.deepEqual(found('这款不bao本'), [], 'negation still applies');
   assert.deepEqual(found('baoben tousu fanxian'), [], 'whole-pinyin spellings are not matched');
 });
+
+test('pinyin evasions in regex rules: 您zhuan我卡上 and 把mi码发我 match, prefiltered or not; Latin alone and Latin-free text as before', async () => {
+  const { pinyinRegexSource } = await import('../../main/core/detect/pinyin.js');
+  assert.equal(pinyinRegexSource('转(到)?我[卡]\\d{2}'), '(?:转|zhuan|zhuai)((?:到|dao))?(?:我|wo)[卡]\\d{2}', 'every reading; classes, escapes and quantifiers stay as written');
+  assert.equal(pinyinRegexSource('\\d+(%|个点)').includes('(?:个|ge)'), true);
+  assert.equal(pinyinRegexSource('[a-z]{5,19}'), null, 'nothing Chinese: nothing to spell');
+  const entries = [
+    E({ id: 't', term: '(转|打|汇)(到|进)?我(的)?(个人)?(银行卡|卡)(上|里)', category: 'private_transfer', match: 'regex' }),
+    E({ id: 'p', term: '(密码|验证码)(也)?(发|给|告诉)(我|过来)', category: 'pii', match: 'regex' }),
+  ];
+  for (const prefilter of [true, false]) {
+    const d = new Detector(entries, jiebaSegmenter(), false, prefilter);
+    const found = (text: string) => d.detect(text, 'staff').map((h) => `${h.rule}:${h.match}`);
+    assert.deepEqual(found('您zhuan我卡上，我代您买'), ['t:zhuan我卡上']);
+    assert.deepEqual(found('钱打到我个人ka上'), ['t:打到我个人ka上']);
+    assert.deepEqual(found('把mi码发我，我帮您弄'), ['p:mi码发我']);
+    assert.deepEqual(found('钱转到我卡上'), ['t:转到我卡上'], 'as written, as before');
+    assert.deepEqual(found('zhuan dao wo ka shang, mima fa wo'), [], 'whole pinyin is not matched');
+    assert.deepEqual(found('请看 https://bank.example/zhuan/woka 这个链接'), []);
+  }
+});

@@ -12,7 +12,7 @@ import { AhoCorasick } from './ahocorasick.js';
 import { normalizeWords, normalizeWordsTransient, originalSpan, type Units } from './normalize.js';
 import { detectPii } from './pii.js';
 import { crossesClause, inWarningClause, isQuotedMention, mayBeMention } from './context.js';
-import { pinyinVariants } from './pinyin.js';
+import { anchorSpellings, hasHanzi, pinyinRegexSource, pinyinVariants } from './pinyin.js';
 import { requiredLiterals } from './regexAnchors.js';
 import type { Entry, Hit, Side, Speaker } from './types.js';
 
@@ -27,6 +27,8 @@ const MODAL_REACH = 8;
 /** categories of staff conduct (selling, moving, taking money, asking for secrets): a warning or a quotation of them is not the act */
 const STAFF_SIDE = new Set(['guarantee', 'diversion', 'private_transfer', 'off_book', 'gift', 'pii']);
 const NOT = '不'.charCodeAt(0);
+/** the words view keeps Latin letters lower case: any of them and a pinyin spelling may be there */
+const LATIN = /[a-z]/;
 const NOT_HAVE = '没'.charCodeAt(0);
 /** required factors checked per regex: more cut regex runs, but each adds Aho–Corasick matches */
 const MAX_FACTORS = 3;
@@ -57,7 +59,7 @@ export type Segmenter = (text: string) => string[];
 export class Detector {
   private readonly rules: Compiled[] = [];
   /** `factors`: the bits of its required factors (0 for a regex that always runs) */
-  private readonly regexes: { rule: number; re: RegExp; anchored: boolean; factors: number }[] = [];
+  private readonly regexes: { rule: number; re: RegExp; spelled: RegExp | null; anchored: boolean; factors: number }[] = [];
   /** per regex: the detect() call in which its anchors last occurred, and which factors did */
   private regexSeen = new Int32Array(0);
   private regexFactors = new Int32Array(0);
@@ -109,12 +111,16 @@ export class Detector {
       }
       this.rules.push({ entry, exclusions });
       if (entry.match === 'regex') {
+        // 您zhuan我卡上: every Chinese character of the pattern also as its pinyin (a match keeps one character)
+        const spelled = pinyinRegexSource(entry.term);
         const factors = (prefilterRegexes && requiredLiterals(entry.term, MAX_FACTORS)) || [];
         const regex = this.regexes.length;
-        this.regexes.push({ rule, re: new RegExp(entry.term, 'gu'), anchored: factors.length > 0, factors: (1 << factors.length) - 1 });
+        // the spelled form only where the text has Latin letters at all: elsewhere it finds nothing more, and costs more
+        this.regexes.push({ rule, re: new RegExp(entry.term, 'gu'), spelled: spelled === null ? null : new RegExp(spelled, 'gu'), anchored: factors.length > 0, factors: (1 << factors.length) - 1 });
         // anchors go in as written, not normalized: the regex itself runs on the normalized text
+        // a required literal may be half spelled in the text too (zhuan for 转): its spellings anchor as well
         factors.forEach((literals, f) => {
-          for (const a of literals) {
+          for (const a of spelled === null ? literals : literals.flatMap((l) => [l, ...anchorSpellings(l)])) {
             let p = anchorOf.get(a);
             if (!p) {
               p = { kind: 'anchor', slot: anchorOf.size, regexes: [], bits: [] };
@@ -241,6 +247,7 @@ export class Detector {
       }
     }
     let normalizedText: string | null = null;
+    let hasLatin: boolean | undefined;
     const regexTerms: { rule: number; s: number; e: number }[] = [];
     // only the regexes whose every factor occurred in this text (and any without anchors), in dictionary order
     const runs = this.touched;
@@ -259,12 +266,14 @@ export class Detector {
         runs[j + 1] = v;
       }
       for (let ri = 0; ri < runCount; ri++) {
-        const { rule, re } = this.regexes[runs[ri]!]!;
+        const { rule, re: plain, spelled } = this.regexes[runs[ri]!]!;
         normalizedText ??= n.text();
+        hasLatin ??= LATIN.test(normalizedText);
+        const re = hasLatin && spelled ? spelled : plain;
         re.lastIndex = 0;
         for (let m = re.exec(normalizedText); m; m = re.exec(normalizedText)) {
-          if (m[0]) regexTerms.push({ rule, s: m.index, e: m.index + m[0].length });
-          else re.lastIndex++;
+          if (!m[0]) re.lastIndex++;
+          else if (re === plain || hasHanzi(m[0])) regexTerms.push({ rule, s: m.index, e: m.index + m[0].length });
         }
       }
     }

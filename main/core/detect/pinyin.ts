@@ -45,3 +45,69 @@ export function pinyinVariants(term: string): string[] {
   }
   return out.slice(0, MAX_VARIANTS);
 }
+
+const CJK_CHAR = /[\u3400-\u9fff]/;
+
+/**
+ * A regular expression rule that also matches half-spelled text (您zhuan我卡上, 把mi码发我): every
+ * Chinese character written literally in the pattern (not inside a [class], not escaped) becomes
+ * (?:字|its readings). Null when the pattern has no such character. Whole-pinyin matches are the
+ * caller's to refuse (hasHanzi): as for literal terms, at least one character must stay Chinese.
+ */
+export function pinyinRegexSource(source: string): string | null {
+  let out = '';
+  let changed = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += source.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      // a class stays as written (its closing bracket may be escaped inside)
+      let j = i + 1;
+      if (source[j] === '^') j++;
+      if (source[j] === ']') j++;
+      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      out += source.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    if (c === '{') {
+      // a quantifier's numbers, or a literal brace: copied to its end
+      const close = source.indexOf('}', i);
+      if (close > i && /^\{\d+(,\d*)?\}$/.test(source.slice(i, close + 1))) {
+        out += source.slice(i, close + 1);
+        i = close;
+        continue;
+      }
+    }
+    const spelled = CJK_CHAR.test(c) ? readings(c) : [];
+    if (spelled.length) {
+      out += `(?:${c}|${spelled.join('|')})`;
+      changed = true;
+    } else out += c;
+  }
+  return changed ? out : null;
+}
+
+/** Whether a match keeps at least one Chinese character (a whole-pinyin match is too easily other Latin text). */
+export function hasHanzi(text: string): boolean {
+  return CJK_CHAR.test(text);
+}
+
+/**
+ * The spellings of a regex's required literal under which pinyinRegexSource's form can match it:
+ * one character, its readings; two to four, the mixed spellings and the whole-pinyin ones (the
+ * match's hanzi may lie elsewhere). Longer literals get none: their spelled forms are not looked
+ * for (a rule's literals are mostly short; a long one is matched as written).
+ */
+export function anchorSpellings(literal: string): string[] {
+  const chars = [...literal];
+  if (!CJK.test(literal) || chars.length > MAX_TERM) return [];
+  if (chars.length === 1) return readings(literal);
+  let whole = [''];
+  for (const c of chars) whole = whole.flatMap((s) => readings(c).map((r) => s + r)).slice(0, MAX_VARIANTS);
+  return [...pinyinVariants(literal), ...whole];
+}
