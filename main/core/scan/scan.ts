@@ -124,7 +124,17 @@ export async function scan(
       }
     }
   };
-  const existing = db.prepare(`SELECT id, message_id, rule, start, end, category, match FROM hits WHERE message_id BETWEEN ? AND ? AND retired_scan_id IS NULL AND source != 'behaviour'`);
+  // only what identifies an active hit (a rescan reads about a million): the details of the few that disappear come by id
+  const existing = db.prepare(`SELECT id, message_id, rule, start, end FROM hits WHERE message_id BETWEEN ? AND ? AND retired_scan_id IS NULL AND source != 'behaviour'`).raw(true);
+  const detailsOf = db.prepare('SELECT h.rule, h.category, h.match, m.msgid FROM hits h JOIN messages m ON m.id = h.message_id WHERE h.id = ?');
+  /** a hit no longer found: retired (kept, with the scan that retired it), the first LIST_LIMIT listed */
+  const retireHit = (id: number) => {
+    retire.run(scanId, id);
+    result.retired++;
+    if (result.disappeared.length >= LIST_LIMIT) return;
+    const d = detailsOf.get(id) as { rule: string; category: string; match: string; msgid: string };
+    note(result.disappeared, { hit: id, msgid: d.msgid, rule: d.rule, category: d.category, match: d.match });
+  };
   const msgidOf = db.prepare('SELECT msgid FROM messages WHERE id = ?').pluck();
   const mark = db.prepare(`UPDATE meta SET value = ? WHERE key = 'scan_upto'`);
   const note = (list: ScanChange[], c: ScanChange) => list.length < LIST_LIMIT && list.push(c);
@@ -152,7 +162,7 @@ export async function scan(
     withoutForeignKeyChecks(db, () => {
       const lo = rows[0]![0];
       const hi = rows[rows.length - 1]![0];
-      const stale = new Map((existing.all(lo, hi) as { id: number; message_id: number; rule: string; start: number; end: number; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}:${h.start}:${h.end}`, h]));
+      const stale = new Map((existing.all(lo, hi) as [id: number, messageId: number, rule: string, start: number, end: number][]).map(([id, m, rule, start, end]) => [`${m}:${rule}:${start}:${end}`, id]));
       const fresh = new NewHits();
       const sources = found.rules.map((h) => (h.category === 'pii' ? 'pii' : (dictOf.get(h.rule) ?? 'dictionary')));
       const { cells } = found;
@@ -165,11 +175,7 @@ export async function scan(
         fresh.push(r[0], found.rules[rule]!, start, end, r[6].slice(start, end), sources[rule]!);
       }
       insertHits(fresh);
-      for (const h of stale.values()) {
-        retire.run(scanId, h.id);
-        result.retired++;
-        note(result.disappeared, { hit: h.id, msgid: msgidOf.get(h.message_id) as string, rule: h.rule, category: h.category, match: h.match });
-      }
+      for (const id of stale.values()) retireHit(id);
       mark.run(String(Math.max(hi, Number(db.prepare(`SELECT value FROM meta WHERE key = 'scan_upto'`).pluck().get() ?? 0))));
     });
   // read batch k+1 and write batch k here while the detection thread works (pipelined)
@@ -207,7 +213,9 @@ export async function scan(
   const candidates = runBehaviour(db, new Ctx(db, parties, table ?? undefined));
   phase('behaviour');
   // (category = 'behaviour' lets the category index find them instead of reading every hit)
-  const stale = new Map((db.prepare(`SELECT id, message_id, rule, category, match FROM hits WHERE category = 'behaviour' AND source = 'behaviour' AND retired_scan_id IS NULL`).all() as { id: number; message_id: number; rule: string; category: string; match: string }[]).map((h) => [`${h.message_id}:${h.rule}`, h]));
+  const stale = new Map(
+    (db.prepare(`SELECT id, message_id, rule FROM hits WHERE category = 'behaviour' AND source = 'behaviour' AND retired_scan_id IS NULL`).raw(true).all() as [id: number, messageId: number, rule: string][]).map(([id, m, rule]) => [`${m}:${rule}`, id]),
+  );
   const kept = candidates.filter((c) => !(stale.size && stale.delete(`${c.messageId}:${c.rule}`)));
   // in message order (rule by rule they jump about the store), a transaction per BATCH like the
   // dictionary hits: one transaction of half a million rows outgrows the page cache and spills. A
@@ -223,11 +231,7 @@ export async function scan(
   }
   for (let k = 0; k < fresh.length; k += BATCH) withoutForeignKeyChecks(db, () => insertHits(fresh, k, Math.min(k + BATCH, fresh.length)));
   withoutForeignKeyChecks(db, () => {
-    for (const h of stale.values()) {
-      retire.run(scanId, h.id);
-      result.retired++;
-      note(result.disappeared, { hit: h.id, msgid: msgidOf.get(h.message_id) as string, rule: h.rule, category: h.category, match: h.match });
-    }
+    for (const id of stale.values()) retireHit(id);
   });
   phase('behaviourWrite');
   result.active = db.prepare('SELECT count(*) FROM hits WHERE retired_scan_id IS NULL').pluck().get() as number;
