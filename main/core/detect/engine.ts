@@ -194,11 +194,7 @@ export class Detector {
       const p = this.patterns[ids[k]!]!;
       if (p.kind === 'term') candidates++;
       else if (p.kind === 'b') {
-        if (this.partBuf.length < (parts + 1) * 3) {
-          const grown = new Int32Array(this.partBuf.length * 2);
-          grown.set(this.partBuf);
-          this.partBuf = grown;
-        }
+        this.partBuf = room(this.partBuf, (parts + 1) * 3);
         this.partBuf[parts * 3] = p.rule;
         this.partBuf[parts * 3 + 1] = ends[k]! - ac.length(ids[k]!);
         this.partBuf[parts * 3 + 2] = ends[k]!;
@@ -223,22 +219,14 @@ export class Detector {
         if ((c === NOT || c === NOT_HAVE) && st > 0 && st + 1 < n.length && n.codes[st - 1] === n.codes[st + 1]) continue;
         negationAt[e] = call;
         if (p.modal) {
-          if (modals * 2 + 2 > this.modalBuf.length) {
-            const grown = new Int32Array(this.modalBuf.length * 2);
-            grown.set(this.modalBuf);
-            this.modalBuf = grown;
-          }
+          this.modalBuf = room(this.modalBuf, modals * 2 + 2);
           this.modalBuf[modals * 2] = st;
           this.modalBuf[modals * 2 + 1] = e;
           modals++;
         }
       }
       else if (p.kind === 'exclusion') {
-        if (this.exclusionBuf.length < (exclusions + 1) * 3) {
-          const grown = new Int32Array(this.exclusionBuf.length * 2);
-          grown.set(this.exclusionBuf);
-          this.exclusionBuf = grown;
-        }
+        this.exclusionBuf = room(this.exclusionBuf, (exclusions + 1) * 3);
         const e = ends[k]!;
         this.exclusionBuf[exclusions * 3] = p.id;
         this.exclusionBuf[exclusions * 3 + 1] = e - ac.length(ids[k]!);
@@ -362,6 +350,14 @@ type Job = {
   /** spans (original offsets) of terms a negation or an exclusion cancelled, with their category */
   cancelled?: { category: string; start: number; end: number }[];
 };
+
+/** A scratch buffer with room for `need` cells: itself, or a copy twice as large (the per-call buffers only grow). */
+function room(buf: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= buf.length) return buf;
+  const grown = new Int32Array(Math.max(need, buf.length * 2));
+  grown.set(buf);
+  return grown;
+}
 
 /** Remembers a cancelled term: a shorter term of its category inside it goes with it. */
 function cancel(job: Job, category: string, s: number, e: number): void {
