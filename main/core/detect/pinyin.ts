@@ -8,6 +8,7 @@
  * Readings come from pinyin-pro (a maintained dictionary of readings), once per character.
  */
 import { pinyin } from 'pinyin-pro';
+import { classEnd } from './regexAnchors.js';
 
 const MAX_TERM = 4; // 2^4 - 2 masks at most; longer terms are rarely spelled out
 const MAX_VARIANTS = 96;
@@ -65,23 +66,11 @@ export function pinyinRegexSource(source: string): string | null {
       continue;
     }
     if (c === '[') {
-      // a class stays as written (its closing bracket may be escaped inside)
-      let j = i + 1;
-      if (source[j] === '^') j++;
-      if (source[j] === ']') j++;
-      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
-      out += source.slice(i, j + 1);
-      i = j;
+      // a class stays as written ([证障] must not become alternatives inside brackets)
+      const end = classEnd(source, i);
+      out += source.slice(i, end);
+      i = end - 1;
       continue;
-    }
-    if (c === '{') {
-      // a quantifier's numbers, or a literal brace: copied to its end
-      const close = source.indexOf('}', i);
-      if (close > i && /^\{\d+(,\d*)?\}$/.test(source.slice(i, close + 1))) {
-        out += source.slice(i, close + 1);
-        i = close;
-        continue;
-      }
     }
     const spelled = CJK_CHAR.test(c) ? readings(c) : [];
     if (spelled.length) {

@@ -48,6 +48,15 @@ function better(a: Factor, b: Factor): Factor {
   return a.length <= b.length ? a : b;
 }
 
+/** Where the character class opening at source[open] ends: the index after its ']' (a ']' first, or escaped, is inside it). */
+export function classEnd(source: string, open: number): number {
+  let j = open + 1;
+  if (source[j] === '^') j++;
+  if (source[j] === ']') j++;
+  while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+  return j + 1;
+}
+
 class Parser {
   i = 0;
   constructor(private readonly s: string) {}
@@ -171,11 +180,7 @@ class Parser {
   }
 
   skipClass(): void {
-    this.i++; // [
-    if (this.s[this.i] === '^') this.i++;
-    if (this.s[this.i] === ']') this.i++;
-    while (this.i < this.s.length && this.s[this.i] !== ']') this.i += this.s[this.i] === '\\' ? 2 : 1;
-    if (this.s[this.i] !== ']') throw new Error('unclosed class');
-    this.i++;
+    this.i = classEnd(this.s, this.i);
+    if (this.s[this.i - 1] !== ']') throw new Error('unclosed class');
   }
 }

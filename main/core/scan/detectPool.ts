@@ -38,7 +38,6 @@ function workerFile(): string | null {
   return null;
 }
 
-
 class InThread implements DetectPool {
   readonly threaded = false;
   readonly fallbackReason = null;
