@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --messages N] [--only import|search|detect] [--keep]
+ * npm run bench [-- --messages N] [--only import|search|detect|ingest] [--keep]
  * Prints figures and ratios against baselines measured in the same run, on this machine.
  * Targets (issue 3): 1M messages imported in under 60 s, at most 3x the parse-only time of the
  * same file, under 500 MB peak RSS.
@@ -78,6 +78,23 @@ if (!values.only || values.only === 'detect') {
   console.log(`60,000-term build    ${fmt(r.build60k / 1000, 2)} s   target about 1 s   ${verdict(r.build60k < 1500)}`);
   if (r.fullScan) console.log(`full scan of store   ${fmt(r.fullScan.ms / 1000, 1)} s for ${fmt(r.fullScan.scanned, 0)} messages, ${fmt(r.fullScan.hits, 0)} active hits, ${fmt(r.fullScan.added, 0)} written by this scan (${r.fullScan.added ? 'first scan of the store' : 'a rescan: nothing new to write'}; dictionary + PII + behaviour rules, with store reads and writes)   target < 20 s at 1M   ${verdict(r.fullScan.ms * (1_000_000 / Math.max(1, r.fullScan.scanned)) < 20_000)}`);
   if (r.fullScan) console.log(`  where it went       ${Object.entries(r.fullScan.timings as Record<string, number>).map(([k, v]) => `${k} ${fmt(v / 1000, 1)} s`).join(', ')} (detection runs on a worker thread during read and write; waitDetect is what was left to wait for)`);
+}
+
+if (!values.only || values.only === 'ingest') {
+  // the whole ingest as the app runs it (import → search index → scan, one process): peak memory
+  // at two sizes, so growth with the archive shows (issue 12: under 500 MB at any size)
+  console.log('\n## whole ingest (import → search index → scan, one pipeline, one process)');
+  for (const n of [...new Set([200_000, N])].sort((a, b) => a - b)) {
+    const file = path.join(work, `export-${n}.jsonl`);
+    if (!fs.existsSync(file)) await generateExport(file, n);
+    const r = child('ingestChild.ts', [path.join(work, 'ingest.db'), file]);
+    const ph = r.phases as Record<string, number>;
+    const rss = r.peakRssAfterMb as Record<string, number>;
+    console.log(
+      `${fmt(n, 0).padStart(9)} messages  ${fmt(r.ms / 1000, 1)} s (import ${fmt(ph.import! / 1000, 1)}, index ${fmt(ph.index! / 1000, 1)}, scan ${fmt(ph.scan! / 1000, 1)}), ${fmt(r.hits, 0)} hits; peak RSS after import ${fmt(rss.import!, 0)} / index ${fmt(rss.index!, 0)} / scan ${fmt(rss.scan!, 0)} MB   target < 500 MB   ${verdict(r.maxRssMb < 500)}`,
+    );
+  }
+  for (const f of fs.readdirSync(work)) if (f.startsWith('ingest.db')) fs.rmSync(path.join(work, f));
 }
 
 if (!values.keep) for (const f of fs.readdirSync(work)) if (f.startsWith('bench.db')) fs.rmSync(path.join(work, f));

@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   'not_found',
   'disk_full',
   'cancelled',
+  'busy', // another import, indexing or scan holds the store's writer lock: exit 1
   'internal', // anything else: exit 1
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -45,6 +46,10 @@ export type ImportSummary = {
   skippedFiles?: number;
   cancelled: boolean;
   tookMs: number;
+  /** the search index after the import (null when the phase did not run: cancelled, or turned off) */
+  indexed?: { indexed: number; pending: number } | null;
+  /** the scan of the new (and any earlier unscanned) messages after indexing, or null when it did not run */
+  scan?: { scanned: number; hits: number; byCategory: Record<string, number> } | null;
 };
 export type QuarantineEntry = { file: string; line: number; reason: string; excerpt: string; at: number };
 export type Stats = {
@@ -301,6 +306,8 @@ export type ImportProgress = {
 };
 
 const path = z.string().min(1).max(4096);
+/** seconds a long write waits for the store's writer lock before it is refused */
+const waitSeconds = z.number().int().min(0).max(24 * 3600).optional();
 const passphrase = z.string().min(1).max(1024);
 const epochMs = z.number().int();
 
@@ -329,6 +336,11 @@ export const contract = {
         batchSize: z.number().int().min(1).max(1_000_000).optional(),
         /** longest line or array element accepted, in bytes (default 32 MiB) */
         maxRecordBytes: z.number().int().min(1024).max(1 << 30).optional(),
+        /** the phases after the import (default on): the search index, then the scan */
+        index: z.boolean().optional(),
+        scan: z.boolean().optional(),
+        /** seconds to wait when another import, indexing or scan holds the store (default 0: refuse at once) */
+        wait: waitSeconds,
       })
       .strict(),
   },
@@ -373,7 +385,7 @@ export const contract = {
       })
       .strict(),
   },
-  'search.index': { kind: 'write', needsStore: true, input: z.object({}).strict() },
+  'search.index': { kind: 'write', needsStore: true, input: z.object({ wait: waitSeconds }).strict() },
   'conversations.list': {
     kind: 'read',
     needsStore: true,
@@ -394,7 +406,7 @@ export const contract = {
   'settings.get': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'settings.set': { kind: 'write', needsStore: true, input: z.object({ idleLockMinutes: z.number().int().min(0).max(1440) }).strict() },
   'detect.text': { kind: 'read', needsStore: false, input: z.object({ text: z.string().max(100_000), side: z.enum(['staff', 'customer', 'both']).optional() }).strict() },
-  'scan.run': { kind: 'write', needsStore: true, input: z.object({ full: z.boolean().optional() }).strict() },
+  'scan.run': { kind: 'write', needsStore: true, input: z.object({ full: z.boolean().optional(), wait: waitSeconds }).strict() },
   'scan.status': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'hits.list': {
     kind: 'read',
@@ -603,6 +615,10 @@ export type Outputs = {
 export type Out<M extends Method> = Outputs[M];
 
 export type Events = {
+  /** a long write waits for the store's writer lock, held by this one (null when unreadable) */
+  'store.writerWait': { holder: { pid: number; host: string; op: string; user: string; startedAt: number } | null };
+  /** which phase of an import is running */
+  'import.phase': { phase: 'import' | 'index' | 'scan' | 'done' };
   'import.progress': ImportProgress;
   'search.indexProgress': { indexed: number; pending: number };
   'scan.progress': { scanned: number; total: number };

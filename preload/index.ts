@@ -11,7 +11,7 @@ const EVENT_CHANNEL = 'api:event';
 
 const methods = new Set<string>(methodNames);
 /** Every event of the contract; a new one in Events fails tsc here until it is listed. */
-const eventNames: Record<EventName, true> = { 'import.progress': true, 'search.indexProgress': true, 'scan.progress': true };
+const eventNames: Record<EventName, true> = { 'store.writerWait': true, 'import.phase': true, 'import.progress': true, 'search.indexProgress': true, 'scan.progress': true };
 const events = new Set<string>(Object.keys(eventNames));
 
 contextBridge.exposeInMainWorld('api', {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ApiError, ImportProgress, ImportSummary, In, Method, MessageRow, Out, QuarantineEntry, Role, Stats } from '../../preload/api.js';
+import type { ApiError, Events, ImportProgress, ImportSummary, In, Method, MessageRow, Out, QuarantineEntry, Role, Stats } from '../../preload/api.js';
 import { Session } from '../core/api/context.js';
 import { dispatch } from '../core/api/dispatch.js';
 import { CoreError, exitCodeFor } from '../core/api/errors.js';
@@ -29,8 +29,8 @@ const COMMON = {
 const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; usage: string; minArgs?: number; maxArgs?: number }> = {
   init: { options: {}, usage: 'init --db FILE', maxArgs: 0 },
   import: {
-    options: { media: { type: 'string' }, 'batch-size': { type: 'string' }, 'max-record-bytes': { type: 'string' } },
-    usage: 'import --db FILE PATH… [--media DIR]',
+    options: { media: { type: 'string' }, 'batch-size': { type: 'string' }, 'max-record-bytes': { type: 'string' }, 'no-scan': { type: 'boolean' }, wait: { type: 'string' } },
+    usage: 'import --db FILE PATH… [--media DIR] [--no-scan] [--wait SECONDS]',
     minArgs: 1,
   },
   quarantine: { options: { limit: { type: 'string' } }, usage: 'quarantine --db FILE [--limit N]', maxArgs: 0 },
@@ -52,7 +52,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
     maxArgs: 1,
   },
   detect: { options: { jsonl: { type: 'boolean' } }, usage: 'detect --jsonl [--db FILE]  (stdin: {"id","text"[,"side"]} a line)', maxArgs: 0 },
-  scan: { options: { full: { type: 'boolean' } }, usage: 'scan --db FILE [--full]', maxArgs: 0 },
+  scan: { options: { full: { type: 'boolean' }, wait: { type: 'string' } }, usage: 'scan --db FILE [--full] [--wait SECONDS]', maxArgs: 0 },
   hits: {
     options: { category: { type: 'string' }, severity: { type: 'string' }, staff: { type: 'string' }, branch: { type: 'string' }, status: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' } },
     usage: 'hits --db FILE [--category C] [--severity S] [--staff ID] [--branch B] [--status S] [--from T] [--to T] [--limit N]',
@@ -119,6 +119,15 @@ function int(v: string | boolean | undefined, name: string): number | undefined 
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw new UsageError(`--${name} 需要整数 / --${name} takes a whole number`);
   return Number(v);
+}
+
+/**
+ * How long a command waits for another import, indexing or scan of the same store: half an hour
+ * by default, so a scheduled run and a person's run follow each other instead of failing.
+ */
+const DEFAULT_WAIT_SECONDS = 1800;
+function waitOption(v: string | boolean | undefined): number {
+  return int(v, 'wait') ?? DEFAULT_WAIT_SECONDS;
 }
 
 /** Accepts epoch milliseconds, or a date/time read as Beijing time (UTC+8) when it has no zone. */
@@ -233,6 +242,12 @@ async function run(argv: string[]): Promise<number> {
 
   const dbPath = path.resolve(typeof values.db === 'string' ? values.db : defaultDbPath());
   const cli = new Cli(!!values.json, dbPath, values.user as string | undefined);
+  cli.session.onEvent((event, payload) => {
+    if (event !== 'store.writerWait') return;
+    const h = (payload as Events['store.writerWait']).holder;
+    const who = h ? `${h.user}（进程 ${h.pid}，${h.op}）` : '另一个操作 / another run';
+    process.stderr.write(`存储库正忙，等待中：${who} 正在写入；完成后自动继续（Ctrl-C 取消） / the store is busy with ${h ? `${h.op} by ${h.user} (process ${h.pid})` : 'another write'}; waiting, continues by itself (Ctrl-C cancels)\n`);
+  });
   try {
     switch (command) {
       case 'init': {
@@ -254,23 +269,23 @@ async function run(argv: string[]): Promise<number> {
         if (bs !== undefined) input.batchSize = bs;
         const mrb = int(values['max-record-bytes'], 'max-record-bytes');
         if (mrb !== undefined) input.maxRecordBytes = mrb;
+        if (values['no-scan']) input.scan = false;
+        input.wait = waitOption(values.wait);
+        cli.session.onEvent((event, payload) => {
+          if (event === 'import.phase' && (payload as { phase: string }).phase === 'index' && process.stderr.isTTY) process.stderr.write('\n');
+        });
         const onSigint = () => void cli.call('import.cancel', {});
         process.once('SIGINT', onSigint);
+        const t0 = Date.now();
         const s = await cli.call('import.run', input);
         process.off('SIGINT', onSigint);
         if (process.stderr.isTTY) process.stderr.write('\n');
-        if (!s.cancelled) {
-          // the search index catches up after the import (search stays exact meanwhile)
-          const t0 = Date.now();
-          const ix = await cli.call('search.index', {});
-          if (ix.indexed) process.stderr.write(`搜索索引 / search index: ${ix.indexed} 条 messages in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-          // new messages are scanned as they are imported
-          const sc = await cli.call('scan.run', {});
-          process.stderr.write(`检测 / scan: ${sc.scanned} 条消息，新增命中 ${sc.hits} / ${sc.hits} new hits\n`);
-        }
+        // the search index and the scan ran after the import, in the same pipeline as in the window
+        if (s.indexed?.indexed) process.stderr.write(`搜索索引 / search index: ${s.indexed.indexed} 条 messages (${((Date.now() - t0) / 1000).toFixed(1)} s in all)\n`);
+        if (s.scan) process.stderr.write(`检测 / scan: ${s.scan.scanned} 条消息，新增命中 ${s.scan.hits} / ${s.scan.hits} new hits\n`);
         for (const fe of s.fileErrors) process.stderr.write(`警告 / warning: ${fe.file}:${fe.line}: ${fe.reason}\n`);
         const { fileErrors: _fe, files: _f, cancelled: _c, tookMs: _t, ...contractFields } = s;
-        cli.print(cli.json ? { ...contractFields, fileErrors: s.fileErrors, cancelled: s.cancelled, tookMs: s.tookMs } : s, () => describeImport(s));
+        cli.print(cli.json ? { ...contractFields, fileErrors: s.fileErrors, cancelled: s.cancelled, tookMs: s.tookMs, indexed: s.indexed ?? null, scan: s.scan ?? null } : s, () => describeImport(s));
         return s.fileErrors.length || s.cancelled ? 1 : 0;
       }
       case 'quarantine': {
@@ -340,7 +355,7 @@ async function run(argv: string[]): Promise<number> {
             if (process.stderr.isTTY) process.stderr.write(`\r检测中 / scanning ${p.scanned}/${p.total}   `);
           }
         });
-        const r = await cli.call('scan.run', { full: !!values.full });
+        const r = await cli.call('scan.run', { full: !!values.full, wait: waitOption(values.wait) });
         if (process.stderr.isTTY) process.stderr.write('\n');
         cli.print(cli.json ? { scanned: r.scanned, hits: r.hits, byCategory: r.byCategory, retired: r.retired, active: r.active, appeared: r.appeared, disappeared: r.disappeared, dictionaries: r.dictionaries } : r, () =>
           [

@@ -15,14 +15,20 @@ export async function dispatch(name: string, raw: unknown, session: Session): Pr
     return { ok: false, error: new CoreError('usage', `未知的方法：${name}`, `Unknown method: ${name}`).toApiError() };
   }
   const spec = contract[name];
+  // who may call it comes before what they sent: a forbidden call is refused as forbidden, whatever its input
+  try {
+    if (spec.needsStore) session.requireStore();
+    authorizeRole(name, session);
+  } catch (e) {
+    return { ok: false, error: refused(name, e, raw, session) };
+  }
   const parsed = spec.input.safeParse(raw ?? {});
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
     return { ok: false, error: new CoreError('usage', `参数无效：${detail}`, `Invalid input: ${detail}`).toApiError() };
   }
   try {
-    if (spec.needsStore) session.requireStore();
-    const input = authorize(name, parsed.data as Record<string, unknown>, session);
+    const input = applyScope(name, parsed.data as Record<string, unknown>, session);
     const handler = handlers[name] as (i: unknown, s: Session) => unknown;
     const value = await handler(input, session);
     // the one place that writes the audit log: every change, and every read that shows content
@@ -31,20 +37,25 @@ export async function dispatch(name: string, raw: unknown, session: Session): Pr
     }
     return { ok: true, value };
   } catch (e) {
-    const error: ApiError = toApiError(e);
-    if (error.code === 'forbidden' && session.store && session.actor) {
-      appendAudit(session.store.db, session.store.dbPath, session.actor.user, `denied:${name}`, targetOf(parsed.data), redact(parsed.data));
-    }
-    return { ok: false, error };
+    return { ok: false, error: refused(name, e, parsed.data, session) };
   }
+}
+
+/** The error to return; a refusal for lack of rights is written to the audit log as denied. */
+function refused(name: Method, e: unknown, input: unknown, session: Session): ApiError {
+  const error: ApiError = toApiError(e);
+  if (error.code === 'forbidden' && session.store?.db.open && session.actor) {
+    appendAudit(session.store.db, session.store.dbPath, session.actor.user, `denied:${name}`, targetOf(input), redact(input));
+  }
+  return error;
 }
 
 const ROLE_ZH: Record<string, string> = { admin: '管理员', compliance_manager: '合规经理', risk_officer: '风险经理', auditor: '审计' };
 
-/** Role check, then the branch scope: a scoped user's lists are limited to their branch. */
-function authorize(name: Method, input: Record<string, unknown>, session: Session): Record<string, unknown> {
+/** The role check: needs nothing of the input. */
+function authorizeRole(name: Method, session: Session): void {
   const allowed = PERMISSIONS[name];
-  if (allowed === 'open' || !session.store) return input;
+  if (allowed === 'open' || !session.store) return;
   // a host that set the store directly (tests, tools) acts as the store's user
   if (!session.actor) {
     const row = session.store.db.prepare('SELECT user, role, branch, disabled FROM users WHERE user = ?').get(session.store.user) as (Actor & { disabled: number }) | undefined;
@@ -55,12 +66,16 @@ function authorize(name: Method, input: Record<string, unknown>, session: Sessio
     const role = actor ? ROLE_ZH[actor.role] : '未登录';
     throw new CoreError('forbidden', `无权操作：${role}不能执行 ${name}`, `Not permitted: the ${actor?.role ?? 'anonymous'} role cannot ${name}`);
   }
-  if (actor.branch && BRANCH_SCOPED.has(name)) {
-    const asked = input.branch;
-    if (asked === undefined || asked === '') return { ...input, branch: actor.branch };
-    if (!withinScope(session.store.db, String(asked), actor.branch)) {
-      throw new CoreError('forbidden', `无权查看 ${String(asked)}：您的范围是 ${actor.branch}`, `Not permitted to see ${String(asked)}: your scope is ${actor.branch}`);
-    }
+}
+
+/** The branch scope, once the input is known: a scoped user's lists are limited to their branch. */
+function applyScope(name: Method, input: Record<string, unknown>, session: Session): Record<string, unknown> {
+  const actor = session.actor;
+  if (PERMISSIONS[name] === 'open' || !session.store || !actor?.branch || !BRANCH_SCOPED.has(name)) return input;
+  const asked = input.branch;
+  if (asked === undefined || asked === '') return { ...input, branch: actor.branch };
+  if (!withinScope(session.store.db, String(asked), actor.branch)) {
+    throw new CoreError('forbidden', `无权查看 ${String(asked)}：您的范围是 ${actor.branch}`, `Not permitted to see ${String(asked)}: your scope is ${actor.branch}`);
   }
   return input;
 }

@@ -47,5 +47,6 @@ export const exitCodeFor: Record<ErrorCode, number> = {
   not_found: 1,
   disk_full: 1,
   cancelled: 1,
+  busy: 1,
   internal: 1,
 };

@@ -5,7 +5,7 @@
  */
 import type { HitRow, In, Method, Out } from '../../../preload/api.js';
 import { listMessages, listQuarantine, stats } from '../archive/queries.js';
-import { importExports } from '../import/importer.js';
+import { ingest, type IngestOptions, type IngestResult } from '../import/ingest.js';
 import { branchTree, importPeople, listContacts, listStaff } from '../people/people.js';
 import { conversationWindow, listConversations, locateMessage } from '../viewer/conversations.js';
 import { getMedia } from '../viewer/media.js';
@@ -16,7 +16,6 @@ import { jiebaSegmenter } from '../detect/segment.js';
 import { activeSet, addVersion, BASELINE, detectorFor, diffEntries, listDictionaries, listVersions, seedDefault, setActive, versionEntries } from '../rules/dictionaries.js';
 import { ruleSettings, setRuleSetting } from '../scan/behaviour.js';
 import { listHits } from '../scan/hits.js';
-import { scan } from '../scan/scan.js';
 import { scanStatus } from '../scan/status.js';
 import { PERMISSIONS } from '../review/permissions.js';
 import { buildEvidence } from '../report/evidence.js';
@@ -29,9 +28,9 @@ import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
 import { addUser, changePassword, getUser, listUsers, setDisabled } from '../review/users.js';
 import { getSettings, setSettings } from '../viewer/settings.js';
-import { indexPending, optimizeIndex } from '../search/indexer.js';
 import { search } from '../search/search.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
+import { busyError } from '../store/writerLock.js';
 import type { Actor, Session } from './context.js';
 import { CoreError } from './errors.js';
 
@@ -99,22 +98,20 @@ const storeSlice = {
 
 const importSlice = {
   'import.run': async (i: In<'import.run'>, s: Session) => {
-    const store = s.requireStore();
-    if (s.importAbort) throw new CoreError('usage', '已有导入正在进行', 'An import is already running');
-    const abort = new AbortController();
-    s.importAbort = abort;
-    try {
-      return await importExports(store, {
+    const r = await runIngest(s, i.wait, {
+      import: {
         paths: i.paths,
         ...(i.mediaDir !== undefined && { mediaDir: i.mediaDir }),
         ...(i.batchSize !== undefined && { batchSize: i.batchSize }),
         ...(i.maxRecordBytes !== undefined && { maxRecordBytes: i.maxRecordBytes }),
-        signal: abort.signal,
         onProgress: (p) => s.emit('import.progress', p),
-      });
-    } finally {
-      s.importAbort = null;
-    }
+      },
+      index: i.index !== false,
+      scan: i.scan === false ? false : {},
+      user: actorOf(s),
+    });
+    const summary = r.import!;
+    return { ...summary, indexed: r.index, scan: r.scan && { scanned: r.scan.scanned, hits: r.scan.hits, byCategory: r.scan.byCategory } };
   },
   'import.cancel': (_: In<'import.cancel'>, s: Session) => {
     const running = !!s.importAbort;
@@ -144,12 +141,7 @@ const searchSlice = {
     // a masked number keeps its length, so the highlight still points at the match
     return { ...r, results: r.results.map((h) => ({ ...h, snippet: maskTextPii(h.snippet) })) };
   },
-  'search.index': async (_: In<'search.index'>, s: Session) => {
-    const db = s.requireStore().db;
-    const r = await indexPending(db, { onProgress: (p) => s.emit('search.indexProgress', p) });
-    if (r.indexed > 100_000) optimizeIndex(db);
-    return r;
-  },
+  'search.index': async (i: In<'search.index'>, s: Session) => (await runIngest(s, i.wait, { index: true, scan: false, user: actorOf(s) })).index!,
 } satisfies Slice;
 
 const viewerSlice = {
@@ -197,10 +189,8 @@ const detectSlice = {
     }
     return detector.detect(i.text, i.side ?? 'both');
   },
-  'scan.run': (i: In<'scan.run'>, s: Session) => {
-    const store = s.requireStore();
-    return scan(store.db, { full: !!i.full, user: store.user, ...(s.config.defaultDictionary !== undefined && { defaultDictionary: s.config.defaultDictionary }), onProgress: (p) => s.emit('scan.progress', p) });
-  },
+  // a scan first indexes what an earlier, interrupted import left unindexed: the same pipeline
+  'scan.run': async (i: In<'scan.run'>, s: Session) => (await runIngest(s, i.wait, { index: true, scan: { full: !!i.full }, user: actorOf(s) })).scan!,
   'scan.status': (_: In<'scan.status'>, s: Session) => scanStatus(s.requireStore().db),
   'hits.list': (i: In<'hits.list'>, s: Session) => {
     const r = listHits(s.requireStore().db, i);
@@ -311,6 +301,31 @@ const actorOf = (s: Session) => s.actor?.user ?? s.requireStore().user;
 function actorOrDeny(s: Session): Actor {
   if (!s.actor) throw new CoreError('forbidden', '无权操作：未登录', 'Not permitted: nobody is signed in');
   return s.actor;
+}
+
+/**
+ * The ingest pipeline (import → index → scan) for a window, CLI or test-server request: one
+ * at a time per store (the writer lock), cancellable with import.cancel, progress as events.
+ */
+async function runIngest(s: Session, waitSeconds: number | undefined, opts: Omit<IngestOptions, 'signal' | 'onWait' | 'onPhase' | 'waitMs'>): Promise<IngestResult> {
+  const store = s.requireStore();
+  if (s.importAbort) throw busyError({ pid: process.pid, host: '', op: 'ingest', user: actorOf(s), startedAt: Date.now(), token: '' }, 0);
+  const abort = new AbortController();
+  s.importAbort = abort;
+  try {
+    return await ingest(store, {
+      ...opts,
+      ...(s.config.defaultDictionary !== undefined && { defaultDictionary: s.config.defaultDictionary }),
+      signal: abort.signal,
+      waitMs: (waitSeconds ?? 0) * 1000,
+      onWait: (holder) => s.emit('store.writerWait', { holder: holder && { pid: holder.pid, host: holder.host, op: holder.op, user: holder.user, startedAt: holder.startedAt } }),
+      onPhase: (phase) => s.emit('import.phase', { phase }),
+      onIndexProgress: (p) => s.emit('search.indexProgress', p),
+      onScanProgress: (p) => s.emit('scan.progress', p),
+    });
+  } finally {
+    s.importAbort = null;
+  }
 }
 
 /** what a schedule's run needs from the host */

@@ -21,15 +21,16 @@ import cron from 'node-cron';
 import type { Method, Role, Schedule, ScheduleRun } from '../../../preload/api.js';
 import type { Actor } from '../api/context.js';
 import { CoreError } from '../api/errors.js';
-import { importExports } from '../import/importer.js';
+import { ingest } from '../import/ingest.js';
 import { writeReport } from '../report/workbook.js';
 import { appendAudit } from '../review/audit.js';
 import { PERMISSIONS, ROLE_ZH } from '../review/permissions.js';
 import { withinScope } from '../review/scope.js';
 import { getUser } from '../review/users.js';
-import { scan } from '../scan/scan.js';
-import { indexPending } from '../search/indexer.js';
 import type { Store } from '../store/index.js';
+
+/** a scheduled import or scan waits this long for another writer (a person's import) before its run fails */
+const SCHEDULE_WAIT_MS = 10 * 60_000;
 
 export type ScheduleKind = 'import' | 'scan' | 'report';
 
@@ -327,16 +328,16 @@ export async function runSchedule(store: Store, id: number, trigger: RunTrigger,
       const folder = String(job.params.folder);
       if (!fs.existsSync(folder)) throw new CoreError('rejected', `监视的文件夹不存在：${folder}`, `The watched folder does not exist: ${folder}`);
       const media = typeof job.params.media === 'string' ? job.params.media : undefined;
-      const s = await importExports(store, { paths: [folder], ...(media && { mediaDir: media }), skipDone: true });
-      await indexPending(store.db);
-      const sc = await scan(store.db, { user: as.user, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) });
+      const r = await ingest(store, { import: { paths: [folder], ...(media && { mediaDir: media }), skipDone: true }, scan: {}, user: as.user, waitMs: SCHEDULE_WAIT_MS, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) });
+      const s = r.import!;
+      const sc = r.scan ?? { hits: 0 };
       summary = `导入 ${s.imported}，重复 ${s.duplicates}，隔离 ${s.quarantined}，跳过已导入文件 ${s.skippedFiles ?? 0}；新增命中 ${sc.hits}`;
       if (s.fileErrors.length) {
         ok = false;
         error = s.fileErrors.map((f) => `${f.file}:${f.line} ${f.reason}`).join('; ');
       }
     } else if (job.kind === 'scan') {
-      const sc = await scan(store.db, { user: as.user, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) });
+      const sc = (await ingest(store, { scan: {}, user: as.user, waitMs: SCHEDULE_WAIT_MS, ...(ctx.defaultDictionary && { defaultDictionary: ctx.defaultDictionary }) })).scan!;
       summary = `扫描 ${sc.scanned}，新增命中 ${sc.hits}`;
     } else {
       // the creator's report: their branch scope (a schedule from before may name more: refused), their role's masking

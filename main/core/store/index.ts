@@ -68,8 +68,25 @@ function tune(db: Db, opts: OpenOptions): void {
   db.pragma('cache_size = -65536'); // 64 MiB of decrypted pages
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = 10000'); // a short write waits out one batch of a long one
   if (opts.maxPageCount) db.pragma(`max_page_count = ${opts.maxPageCount}`);
+  immediateTransactions(db);
+}
+
+/**
+ * Every transaction of the app begins IMMEDIATE (takes the write lock first, waiting up to the
+ * busy timeout). A deferred one that reads and then writes — most of ours: the audit log reads
+ * its last entry, an import batch looks up msgids — cannot wait for another process's write
+ * lock: SQLite answers SQLITE_BUSY at once ("database is locked") to avoid a deadlock. Made
+ * here, once, for every caller of db.transaction.
+ */
+function immediateTransactions(db: Db): void {
+  const plain = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = plain(fn);
+    const immediate = (...args: unknown[]) => tx.immediate(...args);
+    return Object.assign(immediate, { default: tx.default, deferred: tx.deferred, immediate: tx.immediate, exclusive: tx.exclusive });
+  }) as Db['transaction'];
 }
 
 function finish(db: Db, dbPath: string, user: string, storeId: string, from: number, to: number, dataKey: Buffer): Store {

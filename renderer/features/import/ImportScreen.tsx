@@ -1,6 +1,6 @@
 /** Import: choose exports (and a media folder), run the import with live progress, show the summary. */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { ApiError, AppInfo, ImportProgress, ImportSummary, In } from '../../../preload/api.js';
+import type { ApiError, AppInfo, Events, ImportProgress, ImportSummary, In } from '../../../preload/api.js';
 import { api, call, errorOf } from '../../platform/client.js';
 import { Card, ErrorAlert, ProblemTable, ProgressBar, StatTile, TypeTable } from '../../shared/components.js';
 import { basename, formatCount } from '../../shared/format.js';
@@ -24,11 +24,24 @@ export function ImportScreen({ info, onRunningChange, onShowOverview }: { info: 
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const running = useRef(false);
+  // the pipeline's phase (import → search index → scan) and the later phases' progress
+  const [stage, setStage] = useState<Events['import.phase']['phase']>('import');
+  const [stageProgress, setStageProgress] = useState<{ done: number; total: number } | null>(null);
 
   useEffect(() => {
-    return api.on('import.progress', (p) => {
-      if (running.current) setProgress(p);
-    });
+    const offs = [
+      api.on('import.progress', (p) => {
+        if (running.current) setProgress(p);
+      }),
+      api.on('import.phase', (p) => {
+        if (!running.current) return;
+        setStage(p.phase);
+        setStageProgress(null);
+      }),
+      api.on('search.indexProgress', (p) => running.current && setStageProgress({ done: p.indexed, total: p.indexed + p.pending })),
+      api.on('scan.progress', (p) => running.current && setStageProgress({ done: p.scanned, total: p.total })),
+    ];
+    return () => offs.forEach((off) => off());
   }, []);
 
   async function pick(kind: 'files' | 'folder', target: 'paths' | 'media') {
@@ -61,6 +74,8 @@ export function ImportScreen({ info, onRunningChange, onShowOverview }: { info: 
     setSummary(null);
     setProgress(null);
     setCancelling(false);
+    setStage('import');
+    setStageProgress(null);
     setPhase('running');
     running.current = true;
     onRunningChange(true);
@@ -138,7 +153,8 @@ export function ImportScreen({ info, onRunningChange, onShowOverview }: { info: 
 
       {phase === 'running' && (
         <Card title={t('import.running')} testId="import-progress">
-          {progress ? (
+          <StageSteps stage={stage} progress={stageProgress} />
+          {stage !== 'import' ? null : progress ? (
             <>
               <div className="progress-head">
                 <span className="badge">{t('import.fileOf', { i: progress.fileIndex + 1, n: progress.fileCount })}</span>
@@ -187,6 +203,11 @@ export function ImportScreen({ info, onRunningChange, onShowOverview }: { info: 
           }
         >
           <p className="muted">{t('import.took', { files: fmt(summary.files), seconds: (summary.tookMs / 1000).toFixed(1) })}</p>
+          <p className="muted" data-testid="sum-pipeline">
+            {summary.indexed ? t('import.indexedDone', { n: fmt(summary.indexed.indexed) }) : t('import.indexSkipped')}
+            {' · '}
+            {summary.scan ? t('import.scanDone', { n: fmt(summary.scan.scanned), hits: fmt(summary.scan.hits) }) : t('import.scanSkipped')}
+          </p>
           <div className="tiles tiles-6">
             <StatTile label={t('import.read')} value={summary.read} testId="sum-read" />
             <StatTile label={t('import.imported')} value={summary.imported} tone="ok" testId="sum-imported" />
@@ -219,6 +240,25 @@ export function ImportScreen({ info, onRunningChange, onShowOverview }: { info: 
           )}
         </Card>
       )}
+    </div>
+  );
+}
+
+/** Where the pipeline is: 导入 → 搜索索引 → 扫描, the current step with its progress. */
+function StageSteps({ stage, progress }: { stage: Events['import.phase']['phase']; progress: { done: number; total: number } | null }) {
+  const { t } = useI18n();
+  const steps = ['import', 'index', 'scan'] as const;
+  const at = steps.indexOf(stage as (typeof steps)[number]);
+  return (
+    <div className="stage-steps" data-testid="import-stage" data-stage={stage}>
+      <ol className="steps">
+        {steps.map((s, i) => (
+          <li key={s} className={i < at || stage === 'done' ? 'step-done' : i === at ? 'step-current' : 'step-todo'}>
+            {t(`import.stage.${s}`)}
+          </li>
+        ))}
+      </ol>
+      {stage !== 'import' && progress && <ProgressBar value={progress.done} max={Math.max(1, progress.total)} label={t(`import.stage.${stage === 'done' ? 'scan' : stage}`)} />}
     </div>
   );
 }
