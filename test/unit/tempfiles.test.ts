@@ -1,6 +1,8 @@
 /**
  * Temp-file hygiene (main/core/tempFiles.ts): writes that fail part-way leave nothing beside the
- * output, and what a killed process left is removed by the next store opening.
+ * output, what a killed process left is removed by the next store opening, and the desktop print
+ * window's page lives in memory only. The PDF side (Chromium over the DevTools pipe, a real
+ * `kill -9` mid-print) is in evidence.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { pendingRegistryDir } from '../../main/core/tempFiles.js';
 import { openStore } from '../../main/core/store/index.js';
+import { PrintPages } from '../../main/electron/printPages.js';
 import { cli, newStore, PASS, ROOT, SAMPLES, tmpDir } from '../helpers/store.js';
 
 /** every file under root, recursively (links not followed) */
@@ -118,3 +121,32 @@ test('what dead processes left is removed when a store is opened; what live ones
   assert.ok(filesUnder(tmp).length > 0);
 });
 
+test('the desktop print window: its page is served from memory on its own scheme, only while printing; nothing else is allowed', async () => {
+  const pages = new PrintPages();
+  const html = '<!doctype html><p>会话内容 ZQX-7731</p>';
+  const page = pages.add(html);
+  assert.match(page.url, /^wecom-print:\/\/[0-9a-f-]{36}\/$/);
+  const res = pages.respond({ url: page.url, method: 'GET' });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/html; charset=utf-8/);
+  assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  assert.equal(await res.text(), html);
+  // the request filter: the page and inline images, never a file, the network or another page
+  assert.equal(pages.isAllowed(page.url), true);
+  assert.equal(pages.isAllowed(page.url.slice(0, -1)), true, 'with or without the trailing slash');
+  assert.equal(pages.isAllowed('data:image/png;base64,AAAA'), true);
+  for (const url of ['file:///etc/passwd', 'http://127.0.0.1/', 'https://example.com/', `${page.url}x`, 'wecom-print://00000000-0000-0000-0000-000000000000/', page.url.replace('wecom-print', 'wecom-print2')]) {
+    assert.equal(pages.isAllowed(url), false, url);
+    assert.equal(pages.respond({ url, method: 'GET' }).status, 404, url);
+  }
+  assert.equal(pages.respond({ url: page.url, method: 'POST' }).status, 404);
+  // released after printing: the page is gone from memory and from the scheme
+  page.release();
+  assert.equal(pages.size, 0);
+  assert.equal(pages.isAllowed(page.url), false);
+  assert.equal(pages.respond({ url: page.url, method: 'GET' }).status, 404);
+  // and the Electron printer itself writes no file: nothing in it touches fs, os or the temp folder
+  const source = fs.readFileSync(path.join(ROOT, 'main/electron/pdf.ts'), 'utf8');
+  assert.doesNotMatch(source, /from 'node:(fs|os)'|tmpdir|writeFile/);
+  assert.match(source, /protocol\.handle\(PRINT_SCHEME/);
+});
