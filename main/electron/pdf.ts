@@ -1,21 +1,19 @@
 /**
  * HostConfig.printPdf in the desktop app: Chromium's own printToPDF in a hidden window that can
- * do nothing but show the one page. The page (the evidence transcript) is written to a private
- * temp file; the window has no preload, no Node, no JavaScript, a sandbox, and a session of its
- * own (in memory) whose every request other than that file and inline images is refused, every
- * permission denied. The app-wide guards in main.ts (no navigation, no new windows) apply too.
+ * do nothing but show the one page. The page (the evidence transcript) never touches the disk: it
+ * is held in memory and served to the window on the app's own `wecom-print:` scheme by the print
+ * session's protocol handler (printPages.ts). The window has no preload, no Node, no JavaScript, a
+ * sandbox, and a session of its own (in memory) whose every request other than that page and
+ * inline images is refused, every permission denied. The app-wide guards in main.ts (no
+ * navigation, no new windows) apply too.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, session } from 'electron';
+import { PRINT_SCHEME, PrintPages } from './printPages.js';
 
 const PARTITION = 'wecom-pdf-print'; // no "persist:": kept in memory only
 const TIMEOUT_MS = 60_000;
-/** the files being printed right now: the only pages the print session may load */
-const allowed = new Set<string>();
+/** the pages being printed right now: the only pages the print session may load */
+const pages = new PrintPages();
 let sessionReady = false;
 
 function printSession(): Electron.Session {
@@ -23,20 +21,11 @@ function printSession(): Electron.Session {
   if (!sessionReady) {
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
-    ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !(details.url.startsWith('data:') || isAllowedFile(details.url)) }));
+    ses.protocol.handle(PRINT_SCHEME, (request) => pages.respond(request));
+    ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !pages.isAllowed(details.url) }));
     sessionReady = true;
   }
   return ses;
-}
-
-/** compared as paths, so that percent-encoding (a Windows user folder in Chinese) cannot differ */
-function isAllowedFile(url: string): boolean {
-  if (!url.startsWith('file:')) return false;
-  try {
-    return allowed.has(path.normalize(fileURLToPath(url)));
-  } catch {
-    return false;
-  }
 }
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -48,13 +37,9 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 export async function printPdf(html: string): Promise<Uint8Array> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'wecom-pdf-'));
-  const file = path.join(dir, `${crypto.randomUUID()}.html`);
-  const url = pathToFileURL(file).href;
+  const page = pages.add(html);
   let win: BrowserWindow | null = null;
   try {
-    await fs.promises.writeFile(file, html, { mode: 0o600 });
-    allowed.add(path.normalize(file));
     win = new BrowserWindow({
       show: false,
       width: 794,
@@ -78,12 +63,11 @@ export async function printPdf(html: string): Promise<Uint8Array> {
     });
     win.webContents.on('will-navigate', (e) => e.preventDefault());
     win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    await within(win.loadURL(url), TIMEOUT_MS, '载入 / loading');
+    await within(win.loadURL(page.url), TIMEOUT_MS, '载入 / loading');
     const pdf = await within(win.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true }), TIMEOUT_MS, '打印 / printing');
     return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.length);
   } finally {
-    allowed.delete(path.normalize(file));
+    page.release();
     if (win && !win.isDestroyed()) win.destroy();
-    await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }

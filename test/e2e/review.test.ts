@@ -451,6 +451,23 @@ describe('review through the UI', { timeout: 300_000 }, () => {
     const csv = fs.readFileSync(file, 'utf8');
     assert.match(csv, /^\uFEFFseq,time_beijing,user,action,target,details/);
     assert.ok(csv.includes('review.triage'));
+    // cells a spreadsheet would run as formulas come out inert: the server's real answer, plus one row
+    // whose text starts with each dangerous character (such text can reach the log: a user named -1-1)
+    await page.route('**/api/log.list', async (route) => {
+      const real = (await (await route.fetch()).json()) as Result<AuditRow[]>;
+      const crafted: AuditRow = { seq: 999_999, at: Date.now(), user: '-1-1', action: '=1+1', target: '+SUM(1,2)', details: '@cmd' };
+      await route.fulfill({ json: real.ok ? { ok: true, value: [crafted, ...real.value] } : real });
+    });
+    await page.getByTestId('log-user').fill(' ');
+    await page.locator('[data-testid="log-row"][data-action="=1+1"]').waitFor();
+    const [download2] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+    const file2 = path.join(dataDir, 'audit-crafted.csv');
+    await download2.saveAs(file2);
+    const crafted = fs.readFileSync(file2, 'utf8').split('\r\n').find((l) => l.startsWith('999999,'));
+    assert.match(crafted ?? '', /^999999,[^,]+,'-1-1,'=1\+1,"'\+SUM\(1,2\)",'@cmd$/);
+    await page.unroute('**/api/log.list');
+    await page.getByTestId('log-user').fill('');
+    await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="log-row"]')].some((e) => e.getAttribute('data-action') === '=1+1'));
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'audit.png') });
     // English second: the same screens with English labels

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { chromiumPrinter } from '../../main/core/report/chromium.js';
-import { cli, SAMPLES, tmpDir } from '../helpers/store.js';
+import { cli, PASS, ROOT, SAMPLES, tmpDir } from '../helpers/store.js';
 
 /** Rewrites a zip with Python's zipfile (an independent reader/writer) applying one change. */
 function py(script: string, ...args: string[]) {
@@ -217,4 +219,156 @@ test('the Chromium printer: no request leaves the page, a hung browser is killed
   } finally {
     server.close();
   }
+});
+
+// ---- no page content on disk while printing (Chromium over the DevTools pipe) ----
+
+/** A message text no file of Chromium's or ours could hold by chance. */
+const SECRET = '紫藤暗号ZQX7731请转到我个人账户';
+
+/** every file under root, recursively (links not followed) */
+function filesUnder(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+/** The files under root that hold the text, as UTF-8 or UTF-16 (files that vanish while read are skipped). */
+function holding(root: string, text: string): string[] {
+  const forms = [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')];
+  return filesUnder(root).filter((f) => {
+    try {
+      const bytes = fs.readFileSync(f);
+      return forms.some((b) => bytes.includes(b));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The processes whose command line names `marker` (the profile folder), and every process of their groups. */
+function processesWith(marker: string): number[] {
+  const stat = (pid: string) => {
+    try {
+      return { cmd: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), pgrp: Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[2]) };
+    } catch {
+      return null;
+    }
+  };
+  const all = fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map((pid) => ({ pid: Number(pid), ...stat(pid) }));
+  const groups = new Set(all.filter((p) => p.cmd?.includes(marker)).map((p) => p.pgrp));
+  return all.filter((p) => p.cmd?.includes(marker) || (p.pgrp !== undefined && groups.has(p.pgrp))).map((p) => p.pid);
+}
+
+/** TCP sockets in LISTEN state held by these processes (from /proc/net/tcp{,6} and their fds). */
+function listeningTcp(pids: number[]): string[] {
+  const listening = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!fs.existsSync(table)) continue;
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A') listening.add(f[9]!);
+    }
+  }
+  const found: string[] = [];
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const inode = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        if (inode && listening.has(inode)) found.push(`pid ${pid} fd ${fd}`);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return found;
+}
+
+test('the Chromium printer drives the browser over the DevTools pipe: the PDF has the page text; while it prints, no file under the temp folder holds that text, no port is open, no script runs', async () => {
+  const tmp = tmpDir();
+  // pages of messages, and a script that must not run: no CSP here, the printer's own switch keeps scripts off
+  const rows = Array.from({ length: 400 }, (_, i) => `<div class="msg"><p>${i} 客户经理：${SECRET} 第 ${i} 条</p></div>`).join('\n');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>${rows}<script>document.body.insertAdjacentText('beforeend', 'SCRIPT-RAN')</script></body></html>`;
+  let done = false;
+  const printing = chromiumPrinter({ tmpDir: tmp })(html).finally(() => (done = true));
+  let whileBrowserRan = 0;
+  const leaks = new Set<string>();
+  const ports = new Set<string>();
+  while (!done) {
+    const profile = fs.readdirSync(tmp).find((n) => n.startsWith('wecom-pdf-'));
+    const browser = profile ? processesWith(path.join(tmp, profile)) : [];
+    for (const f of holding(tmp, SECRET)) leaks.add(path.relative(tmp, f));
+    if (browser.length) {
+      whileBrowserRan++;
+      for (const p of listeningTcp(browser)) ports.add(p);
+    }
+    await delay(20);
+  }
+  const pdf = await printing;
+  assert.ok(whileBrowserRan > 0, 'the temp folder was searched while Chromium ran');
+  assert.deepEqual([...leaks], [], 'no file holds the page text');
+  assert.deepEqual([...ports], [], 'Chromium listens on no TCP port');
+  const file = path.join(tmp, 'out.pdf');
+  fs.writeFileSync(file, pdf);
+  const text = squash(pdfText(file));
+  assert.ok(text.includes(`客户经理：${SECRET}第0条`) && text.includes(`客户经理：${SECRET}第399条`), 'the first and the last message are in the PDF');
+  assert.ok(!text.includes('SCRIPT-RAN'), 'the page script did not run');
+  assert.deepEqual(fs.readdirSync(tmp).filter((n) => n !== 'out.pdf'), [], 'the profile folder is removed');
+});
+
+test('kill -9 of `evidence` while Chromium prints: no file under TMPDIR holds the transcript; the next run removes the stale profile and writes the pack', async () => {
+  const dir = tmpDir();
+  const db = path.join(dir, 's.db');
+  cli(['init', '--db', db]);
+  // one message of our own: a distinctive text with a term the default dictionary flags
+  const exports = path.join(dir, 'exports');
+  fs.mkdirSync(exports);
+  const msgid = 'tempfiles-secret-1';
+  fs.writeFileSync(path.join(exports, 'secret.jsonl'), `${JSON.stringify({ msgid, action: 'send', from: 'zhangwei', tolist: ['wmCustomer01'], msgtime: 1772412072758, msgtype: 'text', text: { content: `这款产品保本保收益，${SECRET}` } })}\n`);
+  assert.equal(cli(['import', '--db', db, exports]).code, 0);
+  const hit = cli(['hits', '--db', db, '--json']).json.find((h: { msgid: string }) => h.msgid === msgid);
+  assert.ok(hit, 'the message is a hit');
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
+  const out = path.join(dir, 'pack.zip');
+  const args = ['evidence', '--db', db, '--hits', String(hit.id), '--out', out, '--json'];
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wecom-audit.js'), ...args], { env: { ...process.env, WECOM_AUDIT_PASSPHRASE: PASS, TMPDIR: tmp }, stdio: 'ignore' });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  // until Chromium runs for this child, searching the temp folder all along
+  const leaks = new Set<string>();
+  let profile: string | undefined;
+  let browser: number[] = [];
+  while (!browser.length && !exited) {
+    profile = fs.readdirSync(tmp).find((n) => n.startsWith(`wecom-pdf-${child.pid}-`));
+    if (profile) browser = processesWith(path.join(tmp, profile));
+    for (const f of holding(tmp, SECRET)) leaks.add(path.relative(tmp, f));
+    await delay(20);
+  }
+  assert.ok(!exited && profile && browser.length, 'the CLI was killed while Chromium ran');
+  child.kill('SIGKILL');
+  await once(child, 'exit').catch(() => {});
+  // the browser sees its pipe close and quits; a bounded wait, then it is ended by force (and the test fails)
+  const profileDir = path.join(tmp, profile!);
+  for (let i = 0; i < 600 && processesWith(profileDir).length; i++) await delay(50);
+  const left = processesWith(profileDir);
+  for (const pid of left) process.kill(pid, 'SIGKILL');
+  assert.deepEqual(left, [], 'Chromium ended when the CLI died');
+  for (const f of holding(tmp, SECRET)) leaks.add(path.relative(tmp, f));
+  assert.deepEqual([...leaks], [], 'no file under TMPDIR held the transcript, before or after the kill');
+  assert.ok(fs.existsSync(profileDir), 'the killed run left its (content-free) profile folder');
+  assert.ok(!fs.existsSync(out));
+  // the next run removes it, and prints the pack whole
+  const r = cli(args, { TMPDIR: tmp });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json.pdf, true, r.json.pdfReason);
+  assert.deepEqual(fs.readdirSync(tmp).filter((n) => n.startsWith('wecom-pdf-')), [], 'no profile folder left');
+  const x = path.join(dir, 'x');
+  py('import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', out, x);
+  assert.ok(squash(pdfText(path.join(x, 'transcript.pdf'))).includes(SECRET));
 });

@@ -62,6 +62,8 @@ test('layering: who may import what', () => {
       }
       if (file.startsWith('main/electron/') && (to.startsWith('main/cli') || to.startsWith('main/testServer') || to.startsWith('renderer'))) bad('Electron host imports only core and the contract');
       if (file === 'preload/index.ts' && imp.resolved && to !== 'preload/api') bad('the bridge imports only the contract');
+      // the other files in preload/ (csv.ts) are helpers the renderer and the core may both import: pure, so a page and Node can load them
+      if (file.startsWith('preload/') && file !== 'preload/index.ts' && file !== 'preload/api.ts') bad('shared helpers in preload/ import nothing');
       if (file.startsWith('renderer/')) {
         if (to.startsWith('main/')) bad('the renderer never imports main');
         if (to === 'preload/api' && !imp.typeOnly) bad('the renderer imports only types from the contract');
@@ -74,4 +76,7 @@ test('layering: who may import what', () => {
     }
   }
   assert.deepEqual(problems, []);
+  // the point of the shared helper: the renderer's CSV goes through it
+  const csvUsers = all.filter((s) => s.imports.some((i) => i.resolved === 'preload/csv')).map((s) => s.file);
+  assert.ok(csvUsers.some((f) => f.startsWith('renderer/')), 'the renderer uses preload/csv.ts');
 });

@@ -19,6 +19,7 @@ import { listHits } from '../scan/hits.js';
 import type { Store } from '../store/index.js';
 import { conversationWindow, locateMessage } from '../viewer/conversations.js';
 import { getMedia, sniffMime } from '../viewer/media.js';
+import { writeFileAtomic } from '../tempFiles.js';
 import { signingKey } from './signing.js';
 import { MANIFEST, PUBLIC_KEY, SIGNATURE, type PackManifest } from './verify.js';
 import { transcriptHtml, type TranscriptInput } from './transcript.js';
@@ -158,9 +159,8 @@ export async function buildEvidence(store: Store, sel: { hits?: number[]; caseId
   put(PUBLIC_KEY, key.publicKeyPem);
   const zip = zipSync(files, { level: 6, mtime: new Date(createdAt) });
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, zip);
-  fs.renameSync(tmp, out);
+  // whole or not at all: a full disk leaves neither a partial pack nor its temp file
+  writeFileAtomic(out, zip);
   const pdf = 'pdf' in printed ? { pdf: true } : { pdf: false, pdfReason: printed.reason };
   return { out, files: Object.keys(files).length, sha256: crypto.createHash('sha256').update(zip).digest('hex'), fingerprint: key.fingerprint, packId, ...pdf };
 }

@@ -12,6 +12,7 @@ import { CATEGORY_ZH, SEVERITY_ZH } from '../detect/dictionaryFile.js';
 import { activeSet } from '../rules/dictionaries.js';
 import { ruleSettings } from '../scan/behaviour.js';
 import type { Store } from '../store/index.js';
+import { writeViaTemp } from '../tempFiles.js';
 import { signingKey } from './signing.js';
 
 export type ReportOptions = { from: number; to: number; out: string; branch?: string; categories?: string[]; user: string; role: string; appVersion: string };
@@ -48,10 +49,29 @@ const YUAN: Partial<ExcelJS.Style> = { numFmt: '#,##0.00' };
 const WRAP: Partial<ExcelJS.Style> = { alignment: { wrapText: true, vertical: 'top' } };
 
 export async function writeReport(store: Store, o: ReportOptions): Promise<ReportResult> {
-  const db = store.db;
   fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
-  const tmp = `${o.out}.tmp-${process.pid}.xlsx`;
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true, useSharedStrings: true });
+  // written beside the output and renamed over it when whole; on any failure (a full disk, a query) the temp file goes
+  return writeViaTemp(o.out, '.xlsx', async (tmp) => {
+    // our own file stream: exceljs listens for its errors only while committing, so a write that fails
+    // earlier (a full disk) would otherwise be an uncaught error, or a commit that never ends
+    const file = fs.createWriteStream(tmp, { flags: 'wx' });
+    const broken = new Promise<never>((_, reject) => file.on('error', reject));
+    broken.catch(() => {});
+    try {
+      const result = await Promise.race([writeWorkbook(store, o, file), broken]);
+      if (!file.closed) await Promise.race([new Promise<void>((resolve) => file.once('close', () => resolve())), broken]);
+      return result;
+    } catch (e) {
+      // closed before its temp file is removed (Windows cannot remove an open file)
+      if (!file.closed) await new Promise<void>((resolve) => file.destroy().once('close', () => resolve()));
+      throw e;
+    }
+  });
+}
+
+async function writeWorkbook(store: Store, o: ReportOptions, file: fs.WriteStream): Promise<ReportResult> {
+  const db = store.db;
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file, useStyles: true, useSharedStrings: true });
   wb.creator = `会话存档合规审计工作站 ${o.appVersion}`;
   wb.created = new Date();
   const key = signingKey(db);
@@ -232,6 +252,5 @@ export async function writeReport(store: Store, o: ReportOptions): Promise<Repor
   vs.commit();
 
   await wb.commit();
-  fs.renameSync(tmp, o.out);
   return { out: o.out, sheets: ['概览', '命中明细', '员工排名', '复核与案件', '词库与规则版本'], hits: written, fingerprint: key.fingerprint };
 }

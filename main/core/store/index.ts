@@ -17,6 +17,7 @@ import { CoreError } from '../api/errors.js';
 import { DEFAULT_KDF, readKeyring, unwrapKey, wrapKey, writeKeyring, keyringPath, type Keyring } from './keyring.js';
 export { readKeyring, writeKeyring, wrapKey, DEFAULT_KDF } from './keyring.js';
 import { LATEST_VERSION, migrate } from './migrations.js';
+import { cleanStaleTempFiles } from '../tempFiles.js';
 
 export type Db = Database.Database;
 export { LATEST_VERSION } from './migrations.js';
@@ -109,6 +110,7 @@ function finish(db: Db, dbPath: string, user: string, storeId: string, from: num
 }
 
 export function createStore(dbPath: string, passphrase: string, opts: OpenOptions = {}): Store {
+  cleanStaleTempFiles({ dbPath });
   if (fs.existsSync(dbPath) || fs.existsSync(keyringPath(dbPath))) {
     throw new CoreError('exists', `文件已存在，拒绝覆盖：${dbPath}`, `File exists, refusing to overwrite: ${dbPath}`);
   }
@@ -143,6 +145,8 @@ export function openStore(dbPath: string, passphrase: string, user = 'admin', op
   if (!fs.existsSync(dbPath)) {
     throw new CoreError('not_found', `存储库不存在：${dbPath}`, `No store at ${dbPath}`);
   }
+  // what a killed process of ours left (temp files of packs, workbooks, the keyring; Chromium profiles)
+  cleanStaleTempFiles({ dbPath });
   const keyring = readKeyring(dbPath);
   const entry = keyring.users.find((u) => u.user === user);
   const failure = keyring.failures?.[user];

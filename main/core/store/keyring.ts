@@ -10,6 +10,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { CoreError } from '../api/errors.js';
+import { writeFileAtomic } from '../tempFiles.js';
 
 export const KEYRING_FORMAT = 'wecom-audit-keyring';
 export type KdfParams = { name: 'scrypt'; N: number; r: number; p: number; salt: string };
@@ -95,14 +96,14 @@ export function readKeyring(dbPath: string): Keyring {
   return parsed;
 }
 
-/** Atomic replace: a crash leaves the old or the new keyring, never half of one. */
+/**
+ * Atomic replace: a crash leaves the old or the new keyring, never half of one, and a failed write
+ * (a full disk) leaves no temp file beside it (main/core/tempFiles.ts).
+ */
 export function writeKeyring(dbPath: string, keyring: Keyring, exclusive = false): void {
   const file = keyringPath(dbPath);
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(keyring, null, 2), { mode: 0o600 });
   if (exclusive && fs.existsSync(file)) {
-    fs.rmSync(tmp, { force: true });
     throw new CoreError('exists', `密钥环已存在，拒绝覆盖：${file}`, `Keyring exists, refusing to overwrite: ${file}`);
   }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(keyring, null, 2), { mode: 0o600 });
 }

@@ -1,9 +1,11 @@
 /**
  * 审计日志: the audit log (log.list) with filters, newest first, its hash chain checked on demand
- * (log.verify), and the rows shown saved as CSV (a download made in the page).
+ * (log.verify), and the rows shown saved as CSV (a download made in the page; cells that a
+ * spreadsheet would run as formulas are neutralised, preload/csv.ts).
  */
 import { useEffect, useState } from 'react';
 import type { ApiError, AuditRow, AuditVerify, In } from '../../../preload/api.js';
+import { csvCell } from '../../../preload/csv.js';
 import { call, errorOf } from '../../platform/client.js';
 import { Card, ErrorAlert } from '../../shared/components.js';
 import { DAY_MS, beijingMidnight, beijingTime, formatCount } from '../../shared/format.js';
@@ -13,10 +15,6 @@ import { GuardButton, useSession } from '../../shared/session.js';
 
 const LIMIT = 2000;
 
-function csvCell(v: unknown): string {
-  const s = typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 function details(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object' && Object.keys(v as object).length === 0) return '';
