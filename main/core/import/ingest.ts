@@ -5,6 +5,7 @@
  * scan pick up whatever an earlier import committed, even when this run imports nothing new.
  */
 import type { ImportSummary, ScanResult } from '../../../preload/api.js';
+import { collectGarbage } from '../memory.js';
 import { scan } from '../scan/scan.js';
 import { indexPending, optimizeIndex, type IndexProgress } from '../search/indexer.js';
 import type { Store } from '../store/index.js';
@@ -48,11 +49,13 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestR
       if (result.import.cancelled) return result;
     }
     if (opts.index !== false && !opts.signal?.aborted) {
+      collectGarbage(); // the import's garbage goes before the next phase adds its own
       opts.onPhase?.('index');
       result.index = await indexPending(store.db, { ...(opts.signal && { signal: opts.signal }), ...(opts.onIndexProgress && { onProgress: opts.onIndexProgress }) });
       if (result.index.indexed > OPTIMIZE_AFTER) optimizeIndex(store.db);
     }
     if (opts.scan !== false && opts.scan !== undefined && !opts.signal?.aborted) {
+      collectGarbage();
       opts.onPhase?.('scan');
       result.scan = await scan(store.db, {
         full: !!opts.scan.full,
