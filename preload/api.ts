@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   'not_found',
   'disk_full',
   'cancelled',
+  'busy', // the store is in use by another process: exit 1
   'internal', // anything else: exit 1
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
