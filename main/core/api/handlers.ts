@@ -32,6 +32,7 @@ import { getSettings, setSettings } from '../viewer/settings.js';
 import { indexPending, optimizeIndex } from '../search/indexer.js';
 import { search } from '../search/search.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
+import { assertIntact, checkStore, explainDamage } from '../store/check.js';
 import type { Actor, Session } from './context.js';
 import { CoreError } from './errors.js';
 
@@ -73,7 +74,7 @@ const storeSlice = {
   'store.unlock': (i: In<'store.unlock'>, s: Session) => {
     s.close();
     const store = openStore(i.dbPath, i.passphrase, i.user ?? 'admin');
-    const row = getUser(store, store.user);
+    const row = explainDamage(store, () => getUser(store, store.user));
     if (!row || row.disabled) {
       store.close();
       throw new CoreError('forbidden', `用户已停用：${store.user}`, `The user is disabled: ${store.user}`);
@@ -86,7 +87,7 @@ const storeSlice = {
       s.scheduler = new Scheduler(async (id, cron) => (await fireSchedule(store, { id, cron }, row.user, runContext(s))) ?? restartAfter(s, null));
       s.scheduler.restart(listSchedules(store));
     }
-    appendAudit(store.db, store.dbPath, row.user, 'login', '', store.failedBefore ? { failedAttemptsBefore: store.failedBefore } : {});
+    explainDamage(store, () => appendAudit(store.db, store.dbPath, row.user, 'login', '', { ...(store.failedBefore && { failedAttemptsBefore: store.failedBefore }), ...(store.uncleanShutdown && { uncleanShutdownChecked: store.uncleanShutdown }) }));
     return { dbPath: s.store.dbPath, user: s.store.user, schemaVersion: s.store.schemaVersion, cipher: CIPHER_DESCRIPTION };
   },
   'store.lock': (_: In<'store.lock'>, s: Session) => {
@@ -95,6 +96,7 @@ const storeSlice = {
     return { locked: true as const };
   },
   'store.stats': (_: In<'store.stats'>, s: Session) => stats(s.requireStore().db),
+  'store.check': (_: In<'store.check'>, s: Session) => checkStore(s.requireStore(), 'full'),
 } satisfies Slice;
 
 const importSlice = {
@@ -377,6 +379,7 @@ const reviewSlice = {
   },
   'evidence.create': (i: In<'evidence.create'>, s: Session) => {
     if (!i.hits?.length && i.case === undefined) throw new CoreError('usage', '需要 --hits 或 --case', 'Give hits or a case');
+    assertIntact(s.requireStore(), { zh: '证据包', en: 'evidence pack' });
     return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s), { printPdf: s.config.printPdf, pdf: i.pdf });
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
@@ -397,6 +400,7 @@ const reviewSlice = {
   'report.create': (i: In<'report.create'>, s: Session) => {
     if (i.to <= i.from) throw new CoreError('usage', '结束时间须晚于开始时间', 'The end must come after the start');
     const store = s.requireStore();
+    assertIntact(store, { zh: '报表', en: 'report' });
     const branch = s.actor?.branch || i.branch; // a scoped user's report is their branch
     return writeReport(store, { from: i.from, to: i.to, out: i.out, ...(branch && { branch }), ...(i.categories && { categories: i.categories }), user: actorOf(s), role: s.actor?.role ?? 'admin', appVersion: s.config.version });
   },
