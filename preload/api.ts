@@ -18,7 +18,7 @@ export const ErrorCode = z.enum([
   'not_found',
   'disk_full',
   'cancelled',
-  'busy', // another import, indexing or scan holds the store's writer lock: exit 1
+  'busy', // the store is held by another writer (import, indexing, scan) or in use by another process: exit 1
   'internal', // anything else: exit 1
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -236,6 +236,10 @@ export type CaseEvent = { at: number; user: string; kind: string; text: string }
 export type CaseDetail = CaseRow & { hitRows: HitRow[]; events: CaseEvent[] };
 export type AuditRow = { seq: number; at: number; user: string; action: string; target: string; details: unknown };
 export type AuditVerify = { valid: boolean; entries: number; problems: { seq: number | null; problem: string }[] };
+/** One finding of `store check`: where (the file, a page, SQLite's own checks, the audit log) and why, in both languages. */
+export type StoreProblem = { area: 'file' | 'page' | 'sqlite' | 'audit'; page?: number; seq?: number | null; problem: string };
+/** checked: what ran (pages, integrity_check, quick_check, foreign_key_check, audit) */
+export type StoreCheck = { ok: boolean; pages: number; problems: StoreProblem[]; checked: string[]; tookMs: number };
 /**
  * One run of a schedule. It runs with its creator's rights (runAs: role and branch scope as
  * recorded when the schedule was made), whoever or whatever started it (runBy; how: 'manual'
@@ -325,6 +329,8 @@ export const contract = {
   },
   'store.lock': { kind: 'read', needsStore: false, input: z.object({}).strict() },
   'store.stats': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  /** every page's authentication, SQLite's integrity and foreign-key checks, the audit chain and its anchor */
+  'store.check': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'import.run': {
     kind: 'write',
     needsStore: true,
@@ -550,6 +556,7 @@ export type Outputs = {
   'store.unlock': StoreInfo;
   'store.lock': { locked: true };
   'store.stats': Stats;
+  'store.check': StoreCheck;
   'import.run': ImportSummary;
   'import.cancel': { cancelled: boolean };
   'import.quarantine': QuarantineEntry[];

@@ -71,6 +71,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'cases list': { options: { status: { type: 'string' } }, usage: 'cases list --db FILE [--status open|investigating|closed]', maxArgs: 0 },
   'cases update': { options: { status: { type: 'string' }, conclusion: { type: 'string' }, assignee: { type: 'string' }, note: { type: 'string' }, hits: { type: 'string' } }, usage: 'cases update ID [--status S] [--conclusion violation_confirmed|not_confirmed] [--assignee U] [--note T] [--hits ID,…] --db FILE', minArgs: 1, maxArgs: 1 },
   'log verify': { options: {}, usage: 'log verify --db FILE', maxArgs: 0 },
+  'store check': { options: {}, usage: 'store check --db FILE  (every page\'s authentication, SQLite\'s integrity check, the audit chain; exit 5 on any problem)', maxArgs: 0 },
   'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
   evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' }, 'no-pdf': { type: 'boolean' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip [--no-pdf]  (transcript.pdf via Chromium: CHROMIUM_PATH)', maxArgs: 0 },
   verify: { options: {}, usage: 'verify FILE.zip', minArgs: 1, maxArgs: 1 },
@@ -504,6 +505,24 @@ async function run(argv: string[]): Promise<number> {
         const r = await cli.call('log.verify', {});
         cli.print(r, () => (r.valid ? `审计日志完整 / audit log intact: ${r.entries} 条 entries` : [`审计日志被篡改 / AUDIT LOG TAMPERED (${r.entries} entries):`, ...r.problems.map((p) => `  #${p.seq ?? '-'} ${p.problem}`)].join('\n')));
         return r.valid ? 0 : 5;
+      }
+      case 'store check': {
+        let r: Out<'store.check'>;
+        try {
+          await cli.unlock();
+          r = await cli.call('store.check', {});
+        } catch (e) {
+          // damage found while opening: the error carries the check that found it
+          const found = e instanceof CliFailure && e.error.code === 'integrity' ? (e.error.details as Out<'store.check'> | undefined) : undefined;
+          if (!found || !Array.isArray(found.problems)) throw e;
+          r = found;
+        }
+        cli.print(r, () =>
+          r.ok
+            ? `存储库完好 / store intact: ${r.pages} 页 pages（${r.checked.join(', ')}；${(r.tookMs / 1000).toFixed(1)} s）`
+            : [`存储库有问题 / STORE DAMAGED (${r.pages} pages, ${r.problems.length} problems):`, ...r.problems.map((p) => `  ${p.problem}`), '请从备份恢复存储库及其密钥环 / restore the store and its keyring from the backup'].join('\n'),
+        );
+        return r.ok ? 0 : 5;
       }
       case 'log list': {
         await cli.unlock();

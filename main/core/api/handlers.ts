@@ -30,7 +30,8 @@ import { addUser, changePassword, getUser, listUsers, setDisabled } from '../rev
 import { getSettings, setSettings } from '../viewer/settings.js';
 import { search } from '../search/search.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
-import { busyError } from '../store/writerLock.js';
+import { writerBusyError } from '../store/writerLock.js';
+import { assertIntact, checkStore, explainDamage } from '../store/check.js';
 import type { Actor, Session } from './context.js';
 import { CoreError } from './errors.js';
 
@@ -72,7 +73,7 @@ const storeSlice = {
   'store.unlock': (i: In<'store.unlock'>, s: Session) => {
     s.close();
     const store = openStore(i.dbPath, i.passphrase, i.user ?? 'admin');
-    const row = getUser(store, store.user);
+    const row = explainDamage(store, () => getUser(store, store.user));
     if (!row || row.disabled) {
       store.close();
       throw new CoreError('forbidden', `用户已停用：${store.user}`, `The user is disabled: ${store.user}`);
@@ -85,7 +86,7 @@ const storeSlice = {
       s.scheduler = new Scheduler(async (id, cron) => (await fireSchedule(store, { id, cron }, row.user, runContext(s))) ?? restartAfter(s, null));
       s.scheduler.restart(listSchedules(store));
     }
-    appendAudit(store.db, store.dbPath, row.user, 'login', '', store.failedBefore ? { failedAttemptsBefore: store.failedBefore } : {});
+    explainDamage(store, () => appendAudit(store.db, store.dbPath, row.user, 'login', '', { ...(store.failedBefore && { failedAttemptsBefore: store.failedBefore }), ...(store.uncleanShutdown && { uncleanShutdownChecked: store.uncleanShutdown }) }));
     return { dbPath: s.store.dbPath, user: s.store.user, schemaVersion: s.store.schemaVersion, cipher: CIPHER_DESCRIPTION };
   },
   'store.lock': (_: In<'store.lock'>, s: Session) => {
@@ -94,6 +95,7 @@ const storeSlice = {
     return { locked: true as const };
   },
   'store.stats': (_: In<'store.stats'>, s: Session) => stats(s.requireStore().db),
+  'store.check': (_: In<'store.check'>, s: Session) => checkStore(s.requireStore(), 'full'),
 } satisfies Slice;
 
 const importSlice = {
@@ -309,7 +311,7 @@ function actorOrDeny(s: Session): Actor {
  */
 async function runIngest(s: Session, waitSeconds: number | undefined, opts: Omit<IngestOptions, 'signal' | 'onWait' | 'onPhase' | 'waitMs'>): Promise<IngestResult> {
   const store = s.requireStore();
-  if (s.importAbort) throw busyError({ pid: process.pid, host: '', op: 'ingest', user: actorOf(s), startedAt: Date.now(), token: '' }, 0);
+  if (s.importAbort) throw writerBusyError({ pid: process.pid, host: '', op: 'ingest', user: actorOf(s), startedAt: Date.now(), token: '' }, 0);
   const abort = new AbortController();
   s.importAbort = abort;
   try {
@@ -392,6 +394,7 @@ const reviewSlice = {
   },
   'evidence.create': (i: In<'evidence.create'>, s: Session) => {
     if (!i.hits?.length && i.case === undefined) throw new CoreError('usage', '需要 --hits 或 --case', 'Give hits or a case');
+    assertIntact(s.requireStore(), { zh: '证据包', en: 'evidence pack' });
     return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s), { printPdf: s.config.printPdf, pdf: i.pdf });
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
@@ -412,6 +415,7 @@ const reviewSlice = {
   'report.create': (i: In<'report.create'>, s: Session) => {
     if (i.to <= i.from) throw new CoreError('usage', '结束时间须晚于开始时间', 'The end must come after the start');
     const store = s.requireStore();
+    assertIntact(store, { zh: '报表', en: 'report' });
     const branch = s.actor?.branch || i.branch; // a scoped user's report is their branch
     return writeReport(store, { from: i.from, to: i.to, out: i.out, ...(branch && { branch }), ...(i.categories && { categories: i.categories }), user: actorOf(s), role: s.actor?.role ?? 'admin', appVersion: s.config.version });
   },

@@ -34,6 +34,10 @@ export function appendAudit(db: Db, dbPath: string, user: string, action: string
   const anchor = keyring.auditAnchor;
   if (anchor && (entry.prevSeq !== anchor.seq || entry.prevHash !== anchor.hash)) {
     keyring.auditBreaks = [...(keyring.auditBreaks ?? []), { anchorSeq: anchor.seq, foundSeq: entry.prevSeq, at: entry.e.at }];
+  } else if (!anchor && entry.prevSeq > 0) {
+    // entries without an anchor: it was removed from the keyring (every entry writes one), and
+    // this entry would otherwise write a fresh anchor over the gap
+    keyring.auditBreaks = [...(keyring.auditBreaks ?? []), { anchorSeq: 0, foundSeq: entry.prevSeq, at: entry.e.at, anchorMissing: true }];
   }
   keyring.auditAnchor = { seq: entry.e.seq, hash: entry.hash };
   writeKeyring(dbPath, keyring);
@@ -64,7 +68,8 @@ export function listAudit(db: Db, opts: { limit?: number; user?: string; action?
   );
 }
 
-export function verifyAudit(db: Db, dbPath: string): { valid: boolean; entries: number; problems: AuditProblem[] } {
+/** history: false leaves out the breaks recorded in the keyring (the quick form before a report, main/core/store/check.ts) */
+export function verifyAudit(db: Db, dbPath: string, opts: { history?: boolean } = {}): { valid: boolean; entries: number; problems: AuditProblem[] } {
   const rows = db.prepare('SELECT rowid AS rid, seq, at, user, action, target, details, prev_hash, hash FROM audit_log ORDER BY rowid').all() as Record<string, any>[];
   const problems: AuditProblem[] = [];
   let prev = GENESIS;
@@ -77,7 +82,11 @@ export function verifyAudit(db: Db, dbPath: string): { valid: boolean; entries: 
     expectedSeq = r.seq + 1;
   }
   const keyring = readKeyring(dbPath);
-  for (const b of keyring.auditBreaks ?? []) {
+  for (const b of opts.history === false ? [] : (keyring.auditBreaks ?? [])) {
+    if (b.anchorMissing) {
+      problems.push({ seq: b.foundSeq, problem: `记录第 ${b.foundSeq + 1} 条时日志已有 ${b.foundSeq} 条，锚点却不见了：锚点被删除 / when entry ${b.foundSeq + 1} was written the log held ${b.foundSeq} entries but the anchor was gone: it was removed` });
+      continue;
+    }
     problems.push({ seq: b.foundSeq, problem: `记录第 ${b.foundSeq + 1} 条时发现日志止于第 ${b.foundSeq} 条，而锚点为第 ${b.anchorSeq} 条：被截断或改写 / when entry ${b.foundSeq + 1} was written the log ended at ${b.foundSeq}, not at its anchor ${b.anchorSeq}: truncated or rewritten` });
   }
   const anchor = keyring.auditAnchor;

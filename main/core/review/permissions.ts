@@ -17,6 +17,8 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'store.unlock': 'open',
   'store.lock': 'open',
   'store.stats': ANY,
+  // who oversees integrity, as for log.verify: it shows no message content, only page numbers and audit findings
+  'store.check': ['admin', 'auditor', 'compliance_manager'],
   'import.run': CHANGE_ARCHIVE,
   'import.cancel': 'open',
   'import.quarantine': ANY,

@@ -18,6 +18,9 @@ import { DEFAULT_KDF, readKeyring, unwrapKey, wrapKey, writeKeyring, keyringPath
 export { readKeyring, writeKeyring, wrapKey, DEFAULT_KDF } from './keyring.js';
 import { LATEST_VERSION, migrate } from './migrations.js';
 import { cleanStaleTempFiles } from '../tempFiles.js';
+import { checkFile, damagedStoreError, sizeMatches, unreadableStoreError } from './check.js';
+import { releaseMarker, removeStale, staleMarkers, writeMarker } from './openMarker.js';
+import { EMPTY_FILE } from './pages.js';
 
 export type Db = Database.Database;
 export { LATEST_VERSION } from './migrations.js';
@@ -38,6 +41,8 @@ export type Store = {
   dataKey: Buffer;
   /** wrong passwords for this user since their last good one (for the audit log) */
   failedBefore: number;
+  /** set when the last session ended uncleanly and the check at this open passed (for the audit log) */
+  uncleanShutdown?: { pids: number[]; pages: number; checked: string[]; tookMs: number };
   close(): void;
 };
 
@@ -90,7 +95,7 @@ function immediateTransactions(db: Db): void {
   }) as Db['transaction'];
 }
 
-function finish(db: Db, dbPath: string, user: string, storeId: string, from: number, to: number, dataKey: Buffer): Store {
+function finish(db: Db, dbPath: string, user: string, storeId: string, from: number, to: number, dataKey: Buffer, marker: string | null): Store {
   return {
     db,
     dataKey,
@@ -104,6 +109,7 @@ function finish(db: Db, dbPath: string, user: string, storeId: string, from: num
       dataKey.fill(0);
       if (db.open) {
         db.close();
+        releaseMarker(marker);
       }
     },
   };
@@ -133,7 +139,7 @@ export function createStore(dbPath: string, passphrase: string, opts: OpenOption
     const { from, to } = migrate(db, opts.targetVersion ?? LATEST_VERSION);
     db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('store_id', storeId);
     db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', String(Date.now()));
-    return finish(db, dbPath, 'admin', storeId, from, to, dataKey);
+    return finish(db, dbPath, 'admin', storeId, from, to, dataKey, writeMarker(dbPath));
   } catch (e) {
     db?.close();
     for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, keyringPath(dbPath)]) fs.rmSync(f, { force: true });
@@ -170,33 +176,49 @@ export function openStore(dbPath: string, passphrase: string, user = 'admin', op
     delete keyring.failures![user];
     writeKeyring(dbPath, keyring);
   }
+  // before this process's own marker exists: markers of sessions that did not close
+  const stale = staleMarkers(dbPath);
   // fileMustExist, and nothing is written until the key has been proved on a read.
   const db = new Database(dbPath, { fileMustExist: true });
+  let marker: string | null = null;
   try {
     applyKey(db, dataKey);
     let appId: number;
+    let storedId: string | undefined;
     try {
+      // the first read also rolls back a journal left by a session that died mid-write
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       appId = db.pragma('application_id', { simple: true }) as number;
-    } catch {
-      throw new CoreError(
-        'passphrase',
-        `无法解密：文件不是本应用的存储库，或已损坏：${dbPath}`,
-        `Cannot decrypt: the file is not a store of this app, or it is damaged: ${dbPath}`,
-      );
+      storedId = appId === APPLICATION_ID ? (db.prepare(`SELECT value FROM meta WHERE key = 'store_id'`).get() as { value: string } | undefined)?.value : undefined;
+    } catch (e) {
+      // the key is right for this keyring: pages that authenticate with it make this a damaged store, not a foreign file
+      throw unreadableStoreError(dbPath, dataKey, e);
     }
     if (appId !== APPLICATION_ID) {
+      // SQLite reads an empty file as an empty database; beside this store's keyring it is this store, cut to nothing
+      if (fs.statSync(dbPath).size === 0) throw damagedStoreError({ ok: false, pages: 0, problems: [EMPTY_FILE], checked: ['pages'], tookMs: 0 }, dbPath);
       throw new CoreError('passphrase', `不是本应用的存储库：${dbPath}`, `Not a store of this app: ${dbPath}`);
     }
-    const storedId = (db.prepare(`SELECT value FROM meta WHERE key = 'store_id'`).get() as { value: string } | undefined)?.value;
     if (storedId !== keyring.storeId) {
       throw new CoreError('passphrase', `密钥环与存储库不匹配：${dbPath}`, `The keyring does not belong to this store: ${dbPath}`);
     }
     tune(db, opts);
+    // nothing may write to a store that is damaged or was left mid-session until it has been checked
+    let unclean: Store['uncleanShutdown'];
+    if (stale.length || !sizeMatches(db, () => fs.statSync(dbPath).size)) {
+      const check = checkFile(db, dbPath, dataKey, 'open');
+      if (!check.ok) {
+        throw damagedStoreError(check, dbPath, stale.length ? { zh: `上次会话未正常关闭（进程 ${stale.map((m) => m.pid).join('、')}）`, en: `The last session did not close cleanly (process ${stale.map((m) => m.pid).join(', ')})` } : undefined);
+      }
+      if (stale.length) unclean = { pids: stale.map((m) => m.pid), pages: check.pages, checked: check.checked, tookMs: check.tookMs };
+      for (const m of stale) removeStale(m);
+    }
+    marker = writeMarker(dbPath);
     const { from, to } = migrate(db, opts.targetVersion ?? LATEST_VERSION);
-    return { ...finish(db, dbPath, user, keyring.storeId, from, to, dataKey), failedBefore };
+    return { ...finish(db, dbPath, user, keyring.storeId, from, to, dataKey, marker), failedBefore, ...(unclean && { uncleanShutdown: unclean }) };
   } catch (e) {
     db.close();
+    releaseMarker(marker);
     throw e;
   }
 }

@@ -24,7 +24,7 @@ export type Keyring = {
   /** the audit log's last entry, kept outside the database so truncation is detectable */
   auditAnchor?: { seq: number; hash: string };
   /** times the log was found not ending at its anchor when an entry was added: kept for good */
-  auditBreaks?: { anchorSeq: number; foundSeq: number; at: number }[];
+  auditBreaks?: { anchorSeq: number; foundSeq: number; at: number; anchorMissing?: boolean }[];
   /** wrong passwords since the last good one, and the lockout, per user (read before the store opens) */
   failures?: Record<string, { count: number; lockedUntil: number }>;
 };

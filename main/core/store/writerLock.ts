@@ -96,7 +96,7 @@ function breakStale(file: string): void {
 
 const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(11, 19);
 
-export function busyError(holder: WriterHolder | null, waitedMs: number): CoreError {
+export function writerBusyError(holder: WriterHolder | null, waitedMs: number): CoreError {
   const who = holder
     ? { zh: `用户 ${holder.user} 正在${OP_ZH[holder.op] ?? holder.op}（进程 ${holder.pid}，${holder.host}，北京时间 ${beijing(holder.startedAt)} 开始）`, en: `${holder.user} is running ${holder.op} (process ${holder.pid} on ${holder.host}, started ${beijing(holder.startedAt)} Beijing time)` }
     : { zh: '另一个写入操作正在进行', en: 'another write is running' };
@@ -138,7 +138,7 @@ export async function acquireWriter(
     }
     const current = mine ?? readHolder(file)?.holder ?? null;
     const waited = Date.now() - started;
-    if (waited >= waitMs || opts.signal?.aborted) throw busyError(current, waited);
+    if (waited >= waitMs || opts.signal?.aborted) throw writerBusyError(current, waited);
     if (!told) {
       told = true;
       opts.onWait?.(current);
