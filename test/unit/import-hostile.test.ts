@@ -156,7 +156,7 @@ test('one millisecond across files and across indexing runs: slots continue wher
   }
 });
 
-test('a time stored before times were checked (1e20, a fraction) gets no key: listed as unkeyed, scanned, found, filtered exactly', async () => {
+test('no key for a time stored before times were checked (1e20, a fraction) or in a full millisecond: listed as unkeyed, scanned, found, filtered exactly', async () => {
   const dir = tmpDir();
   const store = newStore(dir);
   try {
@@ -174,6 +174,16 @@ test('a time stored before times were checked (1e20, a fraction) gets no key: li
     assert.equal(search(store.db, { q: '旧数据', from: 1700000000000, to: 1700000000001 }).total, 1);
     assert.equal(search(store.db, { q: '旧数据', from: 1700000000001 }).total, 1);
     assert.equal(search(store.db, { q: '旧数据', to: 1700000000001 }).total, 1);
+
+    // a millisecond whose 2^20 slots are taken (its last slot is): the next message there is unkeyed, still found
+    store.db.prepare('INSERT INTO search_docs(key, message_id) VALUES (?, 0)').run(msKey(T) + SLOTS_PER_MS - 1n);
+    await importExports(store, { paths: [writeJsonl(path.join(dir, 'full.jsonl'), [textMsg(2, { msgid: 'full-ms', msgtime: T, text: { content: '满了 保本' } })])] });
+    await indexPending(store.db);
+    assert.equal(countOf(store.db, 'SELECT count(*) FROM search_unkeyed'), 3);
+    assert.equal(countOf(store.db, 'SELECT count(*) FROM search_docs WHERE key >= ?', msKey(T) + SLOTS_PER_MS), 0, 'no key spilled into the next millisecond');
+    assert.deepEqual(search(store.db, { q: '满了', from: T, to: T + 1 }).results.map((h) => h.msgid), ['full-ms']);
+    assert.equal(search(store.db, { q: '满了', from: T + 1 }).total, 0);
+    assert.equal(search(store.db, { q: '保本' }).total, 4);
   } finally {
     store.close();
   }
