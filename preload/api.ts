@@ -38,6 +38,8 @@ export type ImportSummary = {
   mediaMissing: number;
   /** media found but its MD5 differs from the message's md5sum (stored, flagged) */
   mediaMismatched: number;
+  /** media found but not stored: larger than the import's limit, or unreadable (the message's media keeps the reason) */
+  mediaNotStored: number;
   byType: Record<string, number>;
   /** whole-file problems (truncated gzip, unreadable or vanished file); the rest still imported */
   fileErrors: ImportFileError[];
@@ -59,7 +61,8 @@ export type Stats = {
   contacts: number;
   byType: Record<string, number>;
   quarantined: number;
-  media: { linked: number; missing: number; mismatched: number };
+  /** notStored: found but too large or unreadable */
+  media: { linked: number; missing: number; mismatched: number; notStored: number };
   firstMessageAt: number | null;
   lastMessageAt: number | null;
   lastImportAt: number | null;
@@ -125,8 +128,10 @@ export type MediaItem = {
   md5sum: string | null;
   name: string | null;
   size: number | null;
-  status: 'linked' | 'missing' | 'md5_mismatch';
+  status: 'linked' | 'missing' | 'md5_mismatch' | 'too_large' | 'unreadable';
   sha256: string | null;
+  /** why a file that was found is not in the store (too_large, unreadable) */
+  reason: string | null;
 };
 export type ViewMessage = {
   id: number;
@@ -347,6 +352,8 @@ export const contract = {
         scan: z.boolean().optional(),
         /** seconds to wait when another import, indexing or scan holds the store (default 0: refuse at once) */
         wait: waitSeconds,
+        /** largest media file read into the store, in bytes (default 512 MiB; SQLite holds at most about 950 MiB in one value) */
+        maxMediaBytes: z.number().int().min(0).max(900 * 1024 * 1024).optional(),
       })
       .strict(),
   },

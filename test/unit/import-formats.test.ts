@@ -440,7 +440,7 @@ test('CLI import --json of the bundled samples: the contract fields, and the sam
   const st = cli(['stats', '--db', db, '--json']);
   assert.equal(st.code, 0, st.stderr);
   assert.equal(st.json.messages, good.length);
-  assert.deepEqual(st.json.media, { linked, missing: 2, mismatched: 1 });
+  assert.deepEqual(st.json.media, { linked, missing: 2, mismatched: 1, notStored: 0 });
 
   // a second run through the CLI adds nothing
   const again = cli(['import', '--db', db, EXPORTS, '--media', MEDIA, '--json']);

@@ -106,6 +106,7 @@ const importSlice = {
         ...(i.mediaDir !== undefined && { mediaDir: i.mediaDir }),
         ...(i.batchSize !== undefined && { batchSize: i.batchSize }),
         ...(i.maxRecordBytes !== undefined && { maxRecordBytes: i.maxRecordBytes }),
+        ...(i.maxMediaBytes !== undefined && { maxMediaBytes: i.maxMediaBytes }),
         onProgress: (p) => s.emit('import.progress', p),
       },
       index: i.index !== false,

@@ -7,15 +7,17 @@ const tableExists = (db: Db, name: string) =>
 
 export function stats(db: Db): Stats {
   const one = (sql: string) => (db.prepare(sql).pluck().get() as number | null) ?? 0;
-  const byType: Record<string, number> = {};
-  for (const r of db.prepare('SELECT msgtype, count(*) AS n FROM messages GROUP BY msgtype ORDER BY n DESC').all() as { msgtype: string; n: number }[]) {
-    byType[r.msgtype] = r.n;
-  }
-  const media = { linked: 0, missing: 0, mismatched: 0 };
+  // fromEntries defines each key as the object's own, so a stored msgtype such as "__proto__"
+  // (imported before such names were refused) is counted, never assigned to the prototype
+  const byType: Record<string, number> = Object.fromEntries(
+    (db.prepare('SELECT msgtype, count(*) AS n FROM messages GROUP BY msgtype ORDER BY n DESC').all() as { msgtype: string; n: number }[]).map((r) => [r.msgtype, r.n]),
+  );
+  const media = { linked: 0, missing: 0, mismatched: 0, notStored: 0 };
   for (const r of db.prepare('SELECT status, count(*) AS n FROM message_media GROUP BY status').all() as { status: string; n: number }[]) {
     if (r.status === 'linked') media.linked = r.n;
     else if (r.status === 'missing') media.missing = r.n;
-    else media.mismatched += r.n;
+    else if (r.status === 'md5_mismatch') media.mismatched = r.n;
+    else media.notStored += r.n; // too_large, unreadable
   }
   const range = db.prepare('SELECT min(msgtime) AS first, max(msgtime) AS last FROM messages').get() as { first: number | null; last: number | null };
   const lastImport = db.prepare(`SELECT value FROM meta WHERE key = 'last_import_at'`).pluck().get() as string | undefined;

@@ -8,25 +8,47 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
-/** Body key per msgtype where it differs from the msgtype itself. */
-const BODY_KEYS: Record<string, string[]> = {
-  docmsg: ['doc', 'docmsg'],
-  markdown: ['info', 'markdown'],
-  news: ['info', 'news'],
-  voiptext: ['info', 'voiptext'],
-  qydiskfile: ['info', 'qydiskfile'],
-  meeting_notification: ['info', 'meeting_notification'],
-  external_redpacket: ['redpacket', 'external_redpacket'],
-};
+/** Whether a string holds half of a surrogate pair (JSON can write one: "\ud800"). */
+export const illFormed = (s: string): boolean => /\p{Cs}/u.test(s);
+/** Such halves as U+FFFD: stored as they are, they would be bytes that are not UTF-8, read back as three replacement characters. */
+export const wellFormed = (s: string): string => (illFormed(s) ? s.replace(/\p{Cs}/gu, '\ufffd') : s);
 
-export function bodyOf(record: Obj, msgtype: string): Obj {
-  for (const key of BODY_KEYS[msgtype] ?? [msgtype]) {
-    const body = record[key];
+/**
+ * Body key per msgtype where it differs from the msgtype itself. A Map, never an object
+ * literal: msgtype comes from the export, and "constructor" or "__proto__" must not find
+ * Object.prototype's members.
+ */
+const BODY_KEYS = new Map<string, string[]>([
+  ['docmsg', ['doc', 'docmsg']],
+  ['markdown', ['info', 'markdown']],
+  ['news', ['info', 'news']],
+  ['voiptext', ['info', 'voiptext']],
+  ['qydiskfile', ['info', 'qydiskfile']],
+  ['meeting_notification', ['info', 'meeting_notification']],
+  ['external_redpacket', ['redpacket', 'external_redpacket']],
+]);
+
+/** A field of a parsed record: its own property only, never one inherited from Object.prototype. */
+const own = (o: Obj, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
+
+/** The body object of a record, or null when none of its body keys holds an object. */
+export function bodyOf(record: Obj, msgtype: string): Obj | null {
+  for (const key of BODY_KEYS.get(msgtype) ?? [msgtype]) {
+    const body = own(record, key);
     if (isObj(body)) return body;
   }
   // vote: most SDKs put the fields at the top level of the record
   if (msgtype === 'vote') return record;
-  return {};
+  return null;
+}
+
+/** The body key that is there but holds no object (an array, a string, a number): a record to refuse. */
+export function misshapenBodyKey(record: Obj, msgtype: string): string | null {
+  for (const key of BODY_KEYS.get(msgtype) ?? [msgtype]) {
+    const v = own(record, key);
+    if (v !== undefined && v !== null && !isObj(v)) return key;
+  }
+  return null;
 }
 
 function parseJsonObject(text: unknown): Obj {
@@ -65,8 +87,13 @@ export function textsOf(msgtype: string, body: Obj, depth = 0): string[] {
   const out: string[] = [];
   const push = (...values: unknown[]) => {
     for (const v of values) {
-      const s = str(v);
-      if (s.trim()) out.push(s);
+      // an object or array where text belongs: its words are kept all the same, so text
+      // cannot hide from the scanner in a misshapen field
+      if (typeof v === 'object' && v !== null) allStrings(v, out, depth);
+      else {
+        const s = str(v);
+        if (s.trim()) out.push(s);
+      }
     }
   };
   switch (msgtype) {
@@ -168,7 +195,7 @@ export type MediaRef = {
 const MEDIA_TYPES = new Set(['image', 'voice', 'video', 'emotion', 'file', 'meeting_voice_call', 'voip_doc_share']);
 
 function mediaOf(kind: string, body: Obj, part: number, names: string[]): MediaRef | null {
-  const md5 = str(body.md5sum).toLowerCase() || null;
+  const md5 = wellFormed(str(body.md5sum)).toLowerCase() || null;
   const sdk = str(body.sdkfileid) || null;
   if (!md5 && !sdk) return null;
   const size = Number(body.filesize ?? body.voice_size ?? body.imagesize);
@@ -176,10 +203,10 @@ function mediaOf(kind: string, body: Obj, part: number, names: string[]): MediaR
     part,
     kind,
     md5sum: md5,
-    sdkfileid: sdk,
+    sdkfileid: sdk && wellFormed(sdk),
     names,
-    filename: str(body.filename) || null,
-    declaredSize: Number.isFinite(size) && size > 0 ? size : null,
+    filename: wellFormed(str(body.filename)) || null,
+    declaredSize: Number.isSafeInteger(size) && size > 0 ? size : null,
   };
 }
 

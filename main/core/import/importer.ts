@@ -10,7 +10,7 @@ import type { ImportFileError, ImportProgress, ImportSummary } from '../../../pr
 import { CoreError, isDiskFull } from '../api/errors.js';
 import type { Store } from '../store/index.js';
 import type { MediaRef } from './bodies.js';
-import { loadMedia, MediaFolder } from './media.js';
+import { DEFAULT_MAX_MEDIA_BYTES, loadMedia, MediaFolder, tooLarge } from './media.js';
 import type { ParsedMessage } from './parse.js';
 import { parsedBatches } from './parsedBatches.js';
 import { DEFAULT_MAX_RECORD_BYTES, FileProblem, type RecordProblem } from './records.js';
@@ -20,6 +20,8 @@ export type ImportOptions = {
   mediaDir?: string;
   batchSize?: number;
   maxRecordBytes?: number;
+  /** media files larger than this are not read; their messages record status too_large (default 512 MiB) */
+  maxMediaBytes?: number;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
   /** skip files already imported whole (same path and size, status done): for watched folders */
@@ -27,6 +29,18 @@ export type ImportOptions = {
   /** test hook: runs before each file is opened */
   beforeFile?: (file: string) => void;
 };
+
+/**
+ * An error one record caused, as opposed to one that ends the batch: anything thrown outside
+ * SQLite (a TypeError on an odd shape) and the SQLite errors about a value (too big, a
+ * constraint, a type). A full disk, I/O, a busy or corrupt store are never a record's fault.
+ */
+function isRecordError(e: unknown): boolean {
+  if (isDiskFull(e)) return false;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE' || code.startsWith('SQLITE_CONSTRAINT');
+  return !(e instanceof CoreError);
+}
 
 const EXPORT_EXTENSIONS = /\.(jsonl|ndjson|json|gz)$/i;
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
@@ -110,6 +124,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   }
   const batchSize = opts.batchSize ?? 20_000;
   const maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const maxMediaBytes = opts.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
 
   const summary: ImportSummary = {
     read: 0,
@@ -119,6 +134,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
     mediaLinked: 0,
     mediaMissing: 0,
     mediaMismatched: 0,
+    mediaNotStored: 0,
     byType: {},
     fileErrors: [],
     files: files.length,
@@ -148,8 +164,8 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   const insRecall = db.prepare('INSERT OR IGNORE INTO recalls(message_id, pre_msgid) VALUES (?, ?)');
   const insConsent = db.prepare('INSERT OR IGNORE INTO consents(message_id, contact, status, at) VALUES (?, ?, ?, ?)');
   const insMedia = db.prepare('INSERT OR IGNORE INTO media(sha256, md5, size, name, bytes) VALUES (?, ?, ?, ?, ?)');
-  const insMessageMedia = db.prepare(`INSERT OR REPLACE INTO message_media(message_id, part, kind, md5sum, sdkfileid, name_hint, declared_size, status, sha256)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insMessageMedia = db.prepare(`INSERT OR REPLACE INTO message_media(message_id, part, kind, md5sum, sdkfileid, name_hint, declared_size, status, sha256, reason)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const unlinkedParts = db.prepare(`SELECT part FROM message_media WHERE message_id = ? AND status != 'linked'`);
 
   const convCache = new Map<string, number>();
@@ -182,16 +198,31 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
       const file = media?.find(ref) ?? null;
       let status = 'missing';
       let sha: string | null = null;
+      let reason: string | null = null;
       if (file) {
-        const m = loadMedia(file);
-        insMedia.run(m.sha256, m.md5, m.bytes.length, m.name, m.bytes);
-        sha = m.sha256;
-        status = ref.md5sum && ref.md5sum !== m.md5 ? 'md5_mismatch' : 'linked';
+        let m = loadMedia(file, maxMediaBytes);
+        if (m.ok) {
+          try {
+            insMedia.run(m.sha256, m.md5, m.bytes.length, m.name, m.bytes);
+          } catch (e) {
+            // more than SQLite holds in one value, whatever the option said
+            if ((e as { code?: string }).code !== 'SQLITE_TOOBIG') throw e;
+            m = tooLarge(m.bytes.length, maxMediaBytes);
+          }
+        }
+        if (m.ok) {
+          sha = m.sha256;
+          status = ref.md5sum && ref.md5sum !== m.md5 ? 'md5_mismatch' : 'linked';
+        } else {
+          status = m.status;
+          reason = m.reason;
+        }
       }
-      insMessageMedia.run(messageId, ref.part, ref.kind, ref.md5sum, ref.sdkfileid, ref.filename ?? ref.names[1] ?? null, ref.declaredSize, status, sha);
+      insMessageMedia.run(messageId, ref.part, ref.kind, ref.md5sum, ref.sdkfileid, ref.filename ?? ref.names[1] ?? null, ref.declaredSize, status, sha, reason);
       if (status === 'linked') summary.mediaLinked++;
       else if (status === 'missing') summary.mediaMissing++;
-      else summary.mediaMismatched++;
+      else if (status === 'md5_mismatch') summary.mediaMismatched++;
+      else summary.mediaNotStored++;
     }
   };
 
@@ -204,62 +235,98 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   let pendingProblems: RecordProblem[] = [];
   let pendingBytes = 0;
 
-  const flush = db.transaction((final: { status: string; error: string | null } | null) => {
+  /** One parsed record into the store; what it adds to its conversation goes into `stats` last, once nothing more can fail. */
+  const importOne = (line: number, item: number, msg: ParsedMessage, now: number, stats: Map<number, ConvStat>): void => {
+    const conv = conversationFor(msg);
+    const res = insMessage.run(msg.msgid, msg.seq, msg.action, msg.sender, JSON.stringify(msg.tolist), msg.roomid, msg.msgtime, msg.msgtype, conv, msg.text, msg.raw, fileId, line);
+    if (staleLines.size && staleLines.has(`${line}:${item}`)) delQuarantine.run(filePath, line, item);
+    if (res.changes === 0) {
+      const existing = rawOf.get(msg.msgid) as { id: number; raw: string; seq: string | null };
+      if (!sameMessage(existing.raw, msg.raw)) {
+        // Never overwrite a stored message and never drop the new one silently.
+        insQuarantine.run(filePath, line, item, 'msgid 已存在但内容不同，未覆盖已存储的消息 / msgid already stored with different content; the stored message was kept', msg.raw.slice(0, 200), now, 'record');
+        summary.quarantined++;
+      } else {
+        // the same message from an SDK page carries its archive seq: record it, the raw stays as first stored
+        if (existing.seq === null && msg.seq !== null) setSeq.run(msg.seq, existing.id);
+        if (media && msg.media.length) {
+          const parts = new Set((unlinkedParts.all(existing.id) as { part: number }[]).map((r) => r.part));
+          if (parts.size) linkMedia(existing.id, msg.media, parts);
+        }
+        summary.duplicates++;
+      }
+      return;
+    }
+    const messageId = Number(res.lastInsertRowid);
+    if (msg.recallOf) insRecall.run(messageId, msg.recallOf);
+    if (msg.consent) insConsent.run(messageId, msg.consent.contact, msg.consent.status, msg.consent.at);
+    if (msg.media.length) linkMedia(messageId, msg.media);
+    summary.imported++;
+    summary.byType[msg.msgtype] = (summary.byType[msg.msgtype] ?? 0) + 1;
+    if (conv !== null) {
+      let s = stats.get(conv);
+      if (!s) stats.set(conv, (s = { n: 0, min: null, max: null }));
+      s.n++;
+      if (msg.msgtime !== null) {
+        if (s.min === null || msg.msgtime < s.min) s.min = msg.msgtime;
+        if (s.max === null || msg.msgtime > s.max) s.max = msg.msgtime;
+      }
+    }
+  };
+
+  /** One record alone, in a savepoint: a failure undoes its rows and quarantines it (a full disk or a broken store still ends the batch). */
+  const importOneCarefully = (line: number, item: number, msg: ParsedMessage, now: number, stats: Map<number, ConvStat>): void => {
+    const before = { ...summary, byType: { ...summary.byType } };
+    try {
+      db.transaction(() => importOne(line, item, msg, now, stats))();
+    } catch (e) {
+      if (!isRecordError(e)) throw e;
+      Object.assign(summary, before);
+      convCache.clear(); // it may name a conversation the savepoint just undid
+      const why = String((e as Error)?.message ?? e).slice(0, 200);
+      insQuarantine.run(filePath, line, item, `导入此记录时出错（${why}），已隔离 / importing this record failed (${why}); quarantined`, msg.raw.slice(0, 200), now, 'record');
+      summary.quarantined++;
+    }
+  };
+
+  const flushTx = db.transaction((final: { status: string; error: string | null } | null, careful: boolean) => {
     const now = Date.now();
     if (fileId === null) {
       fileId = (upsertFile.get(filePath, fileSize, now, now) as { id: number }).id;
     }
     const stats = new Map<number, ConvStat>();
-    let added = 0;
-    for (const { line, item, msg } of pending) {
-      const conv = conversationFor(msg);
-      const res = insMessage.run(msg.msgid, msg.seq, msg.action, msg.sender, JSON.stringify(msg.tolist), msg.roomid, msg.msgtime, msg.msgtype, conv, msg.text, msg.raw, fileId, line);
-      if (staleLines.size && staleLines.has(`${line}:${item}`)) delQuarantine.run(filePath, line, item);
-      if (res.changes === 0) {
-        const existing = rawOf.get(msg.msgid) as { id: number; raw: string; seq: string | null };
-        if (!sameMessage(existing.raw, msg.raw)) {
-          // Never overwrite a stored message and never drop the new one silently.
-          insQuarantine.run(filePath, line, item, 'msgid 已存在但内容不同，未覆盖已存储的消息 / msgid already stored with different content; the stored message was kept', msg.raw.slice(0, 200), now, 'record');
-          summary.quarantined++;
-        } else {
-          summary.duplicates++;
-          // the same message from an SDK page carries its archive seq: record it, the raw stays as first stored
-          if (existing.seq === null && msg.seq !== null) setSeq.run(msg.seq, existing.id);
-          if (media && msg.media.length) {
-            const parts = new Set((unlinkedParts.all(existing.id) as { part: number }[]).map((r) => r.part));
-            if (parts.size) linkMedia(existing.id, msg.media, parts);
-          }
-        }
-        continue;
-      }
-      const messageId = Number(res.lastInsertRowid);
-      added++;
-      summary.imported++;
-      summary.byType[msg.msgtype] = (summary.byType[msg.msgtype] ?? 0) + 1;
-      if (conv !== null) {
-        let s = stats.get(conv);
-        if (!s) stats.set(conv, (s = { n: 0, min: null, max: null }));
-        s.n++;
-        if (msg.msgtime !== null) {
-          if (s.min === null || msg.msgtime < s.min) s.min = msg.msgtime;
-          if (s.max === null || msg.msgtime > s.max) s.max = msg.msgtime;
-        }
-      }
-      if (msg.recallOf) insRecall.run(messageId, msg.recallOf);
-      if (msg.consent) insConsent.run(messageId, msg.consent.contact, msg.consent.status, msg.consent.at);
-      if (msg.media.length) linkMedia(messageId, msg.media);
-    }
+    const importedBefore = summary.imported;
+    for (const { line, item, msg } of pending) (careful ? importOneCarefully : importOne)(line, item, msg, now, stats);
     for (const p of pendingProblems) {
       insQuarantine.run(filePath, p.line, p.item, p.reason, p.excerpt, now, 'record');
       summary.quarantined++;
     }
     for (const [id, s] of stats) updConv.run(s.n, s.min, s.min, s.min, s.max, s.max, s.max, id);
     if (final?.status === 'done') delFileQuarantine.run(filePath);
-    updFile.run(added, now, final?.status ?? 'running', final?.error ?? null, fileId);
+    updFile.run(summary.imported - importedBefore, now, final?.status ?? 'running', final?.error ?? null, fileId);
     pending = [];
     pendingProblems = [];
     pendingBytes = 0;
   });
+
+  /**
+   * A batch as one transaction, with no per-record cost. Should a record throw (a value SQLite
+   * refuses, a bug on a shape nobody foresaw), the batch is rolled back and written again one
+   * savepoint a record, so that record alone is quarantined and the rest of the file imports.
+   */
+  const flush = (final: { status: string; error: string | null } | null) => {
+    const before = { ...summary, byType: { ...summary.byType } };
+    const fileBefore = fileId;
+    try {
+      flushTx(final, false);
+    } catch (e) {
+      if (!isRecordError(e)) throw e;
+      Object.assign(summary, before);
+      fileId = fileBefore;
+      convCache.clear();
+      flushTx(final, true);
+    }
+  };
 
   const fileProblems: (ImportFileError & { fileId: number | null })[] = [];
   const recordFileProblems = db.transaction(() => {

@@ -43,14 +43,51 @@ export class MediaFolder {
   }
 }
 
-export type LoadedMedia = { bytes: Buffer; md5: string; sha256: string; name: string };
+/** Media larger than this is not read into the store by default (an import option raises it). */
+export const DEFAULT_MAX_MEDIA_BYTES = 512 * 1024 * 1024;
 
-export function loadMedia(file: string): LoadedMedia {
-  const bytes = fs.readFileSync(file);
-  return {
-    bytes,
-    md5: crypto.createHash('md5').update(bytes).digest('hex'),
-    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
-    name: path.basename(file),
-  };
+export type LoadedMedia =
+  | { ok: true; bytes: Buffer; md5: string; sha256: string; name: string }
+  /** found but not stored: too large for the limit, or it could not be read; the reason is recorded with the message */
+  | { ok: false; status: 'too_large' | 'unreadable'; reason: string };
+
+export const tooLarge = (size: number, max: number): LoadedMedia => ({
+  ok: false,
+  status: 'too_large',
+  reason: `媒体文件过大（${size} 字节，上限 ${max} 字节），未存入存储库 / media file too large (${size} bytes, limit ${max}); not stored`,
+});
+
+/**
+ * One media file's bytes and hashes. The size is checked before anything is read, and at most
+ * that many bytes are read, so a file of any size (or one growing meanwhile) never fills memory.
+ */
+export function loadMedia(file: string, maxBytes = DEFAULT_MAX_MEDIA_BYTES): LoadedMedia {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(file, 'r');
+    const { size } = fs.fstatSync(fd);
+    if (size > maxBytes) return tooLarge(size, maxBytes);
+    const bytes = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, bytes, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got !== size || fs.readSync(fd, Buffer.alloc(1), 0, 1, size) !== 0) {
+      return { ok: false, status: 'unreadable', reason: '媒体文件在读取过程中发生变化，未存入存储库 / the media file changed while being read; not stored' };
+    }
+    return {
+      ok: true,
+      bytes,
+      md5: crypto.createHash('md5').update(bytes).digest('hex'),
+      sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+      name: path.basename(file),
+    };
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return { ok: false, status: 'unreadable', reason: `媒体文件无法读取（${why}），未存入存储库 / the media file cannot be read (${why}); not stored` };
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
 }

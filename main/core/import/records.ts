@@ -18,6 +18,8 @@ export type RecordBatch = { records: RawRecord[]; problems: RecordProblem[]; byt
 
 export const DEFAULT_MAX_RECORD_BYTES = 32 * 1024 * 1024;
 const CHUNK = 1 << 20;
+/** top-level keys longer than this are not held while scanning (the scanner only looks for "chatdata") */
+const MAX_KEY_BYTES = 64;
 const NL = 0x0a;
 
 export class FileProblem extends Error {
@@ -34,6 +36,19 @@ function excerpt(buf: Buffer | string, max = 200): string {
   const s = typeof buf === 'string' ? buf.slice(0, max) : buf.subarray(0, max * 3).toString('utf8').slice(0, max);
   return s;
 }
+
+/**
+ * Bytes → text, or null when they make a string longer than JavaScript allows (about 512 MiB,
+ * reachable with a raised --max-record-bytes): that record is refused, the file goes on.
+ */
+function decode(bytes: Buffer): string | null {
+  try {
+    return bytes.toString('utf8');
+  } catch {
+    return null;
+  }
+}
+const undecodable = (max: number) => `记录过大，无法读作文本（上限 ${max} 字节），已跳过 / record too large to read as text (limit ${max} bytes), skipped`;
 
 async function sniff(file: string): Promise<{ gzip: boolean; size: number }> {
   const fh = await fs.promises.open(file, 'r');
@@ -110,9 +125,8 @@ function decide(head: Buffer, max: number, atEnd = false): LineSplitter | Struct
   }
   const nl = head.indexOf(NL, i);
   if (nl < 0 && !atEnd && head.length < max) return null;
-  const firstLine = head.subarray(i, nl < 0 ? head.length : nl).toString('utf8');
   try {
-    const v = JSON.parse(firstLine) as unknown;
+    const v = JSON.parse(head.subarray(i, nl < 0 ? head.length : nl).toString('utf8')) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v) && !('chatdata' in v)) return new LineSplitter(max);
   } catch {
     /* not one object a line */
@@ -176,7 +190,11 @@ class LineSplitter {
       problems.push({ line: this.line, item: 0, reason: `行过长（超过 ${this.max} 字节），已跳过 / line too long (over ${this.max} bytes), skipped`, excerpt: excerpt(bytes) });
       return;
     }
-    let text = bytes.toString('utf8');
+    let text = decode(bytes);
+    if (text === null) {
+      problems.push({ line: this.line, item: 0, reason: undecodable(this.max), excerpt: excerpt(bytes) });
+      return;
+    }
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim()) records.push({ line: this.line, item: 0, text });
   }
@@ -217,6 +235,7 @@ class StructureScanner {
   // envelope detection: the key last read at depth 1 of a top-level object
   private keyStart = -1;
   private keyBytes: Buffer[] = [];
+  private keyLen = 0; // bytes of the open key in earlier chunks
   private expectKey = false;
   private lastKey = '';
   private first = true;
@@ -244,8 +263,9 @@ class StructureScanner {
           this.inString = false;
           if (this.keyStart >= 0) {
             this.keyBytes.push(buf.subarray(this.keyStart, i));
-            this.lastKey = Buffer.concat(this.keyBytes).toString('utf8');
+            this.lastKey = this.keyLen + i - this.keyStart <= MAX_KEY_BYTES ? Buffer.concat(this.keyBytes).toString('utf8') : '';
             this.keyBytes = [];
+            this.keyLen = 0;
             this.keyStart = -1;
           }
         }
@@ -354,8 +374,9 @@ class StructureScanner {
       problems.push({ line: this.recLine, item: this.recItem, reason: `记录过长（超过 ${this.max} 字节），已跳过 / record too long (over ${this.max} bytes), skipped`, excerpt: '' });
     } else {
       const bytes = this.partsLen ? Buffer.concat([...this.parts, piece]) : piece;
-      const text = bytes.toString('utf8').trim();
-      if (text) records.push({ line: this.recLine, item: this.recItem, text });
+      const text = decode(bytes)?.trim() ?? null;
+      if (text === null) problems.push({ line: this.recLine, item: this.recItem, reason: undecodable(this.max), excerpt: excerpt(bytes) });
+      else if (text) records.push({ line: this.recLine, item: this.recItem, text });
     }
     this.inRecord = false;
     this.recStart = -1;
@@ -384,7 +405,11 @@ class StructureScanner {
       }
     }
     if (this.keyStart >= 0) {
-      this.keyBytes.push(Buffer.from(buf.subarray(this.keyStart)));
+      // a key across chunks; one longer than any key we look for is counted, not held
+      const rest = buf.length - this.keyStart;
+      if (this.keyLen + rest <= MAX_KEY_BYTES) this.keyBytes.push(Buffer.from(buf.subarray(this.keyStart)));
+      else this.keyBytes = [];
+      this.keyLen += rest;
     }
     return { records, problems };
   }
@@ -392,7 +417,7 @@ class StructureScanner {
   end(): Omit<RecordBatch, 'bytesRead'> {
     const problems: RecordProblem[] = [];
     if (this.inRecord || this.depth > 0 || this.inString) {
-      const text = this.partsLen ? Buffer.concat(this.parts).toString('utf8') : '';
+      const text = this.partsLen ? (decode(Buffer.concat(this.parts)) ?? '') : '';
       problems.push({
         line: this.inRecord ? this.recLine : this.line,
         item: this.inRecord ? this.recItem : 0,

@@ -123,13 +123,15 @@ const offHours: RuleDef<{ start: string; end: string; weekends: boolean }> = {
     // one hit per conversation and off-hours stretch, on its first message: an evening's chat is
     // one contact to review, not forty (the night runs from the end of one working day to the
     // start of the next, so it is keyed by the day shifted back by the start of work)
-    const seen = new Set<number>();
+    // (keyed as text, exact for any day: a packed conv·2^16 + (day & 0xffff) made days 65,536
+    // apart, 1970 and 2149, one stretch)
+    const seen = new Set<string>();
     for (const i of t.inTimeOrder((i) => t.conv[i]! >= 0 && (t.flags[i]! & STAFF_TO_CUSTOMER) !== 0)) {
       const local = t.time[i]! + BEIJING;
       const minutes = Math.floor((((local % DAY) + DAY) % DAY) / 60_000);
       const weekday = (((Math.floor(local / DAY) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
       if (minutes < start || minutes >= end || (p.weekends && (weekday === 0 || weekday === 6))) {
-        const stretch = t.conv[i]! * 65_536 + (Math.floor((local - start * 60_000) / DAY) & 0xffff);
+        const stretch = `${t.conv[i]!}:${Math.floor((local - start * 60_000) / DAY)}`;
         if (seen.has(stretch)) continue;
         seen.add(stretch);
         out.push({ messageId: t.id[i]!, rule: offHours.id, severity: 'low', match: `${beijingTime(t.time[i]!)} 起（北京时间）/ from then, Beijing time` });

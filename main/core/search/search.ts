@@ -8,7 +8,8 @@ import type { SearchHit, SearchInput, SearchResult } from '../../../preload/api.
 import { CoreError } from '../api/errors.js';
 import { personFilters } from '../archive/people.sql.js';
 import type { Db } from '../store/index.js';
-import { indexedUpto, KEY_SPAN } from './indexer.js';
+import { MAX_MSGTIME } from '../archive/msgtime.js';
+import { indexedUpto, msKey } from './indexer.js';
 import { foldForSearch, matchExpression } from './tokens.js';
 
 const SNIPPET_RADIUS = 24;
@@ -44,6 +45,16 @@ function rowFilters(input: SearchInput): { sql: string; args: (string | number)[
 
 type Row = { id: number; msgid: string; msgtime: number | null; sender: string; msgtype: string; conversation_id: number | null; text: string };
 const COLS = 'm.id, m.msgid, m.msgtime, m.sender, m.msgtype, m.conversation_id, m.text';
+/**
+ * A time filter's bound as the millisecond whose first key it is: msgtime ≥ t and msgtime < t
+ * both hold exactly when they hold for ⌈t⌉ (times are integers); clamped to the times the
+ * archive accepts, so the key stays a 64-bit integer.
+ */
+function boundOf(t: number): number {
+  if (Number.isNaN(t)) throw new CoreError('usage', '时间筛选不是数字', 'The time filter is not a number');
+  return Math.min(Math.max(Math.ceil(t), 0), MAX_MSGTIME);
+}
+
 const newestFirst = (a: Row, b: Row) => (b.msgtime ?? -1) - (a.msgtime ?? -1) || b.id - a.id;
 
 export function search(db: Db, input: SearchInput): SearchResult {
@@ -55,16 +66,18 @@ export function search(db: Db, input: SearchInput): SearchResult {
   const offset = input.offset ?? 0;
   const rf = rowFilters(input);
 
-  // indexed part: time filters are rowid ranges of the index
+  // indexed part: time filters are rowid ranges of the index (exact 64-bit keys). Any time
+  // filter starts at key 0, which leaves out undated messages (negative keys), as the scanned
+  // part's SQL does (NULL compares to nothing).
   const idx: string[] = ['search_index MATCH ?'];
-  const idxArgs: (string | number)[] = [match];
-  if (input.from !== undefined) {
+  const idxArgs: (string | number | bigint)[] = [match];
+  if (input.from !== undefined || input.to !== undefined) {
     idx.push('s.rowid >= ?');
-    idxArgs.push(Math.max(0, input.from) * KEY_SPAN);
+    idxArgs.push(msKey(boundOf(input.from ?? 0)));
   }
   if (input.to !== undefined) {
     idx.push('s.rowid < ?');
-    idxArgs.push(Math.max(0, input.to) * KEY_SPAN);
+    idxArgs.push(msKey(boundOf(input.to)));
   }
   const joined = 'search_index s CROSS JOIN search_docs d ON d.key = s.rowid CROSS JOIN messages m ON m.id = d.message_id LEFT JOIN conversations c ON c.id = m.conversation_id';
   const where = `${idx.join(' AND ')}${rf.sql ? ` AND ${rf.sql}` : ''}`;
@@ -75,9 +88,12 @@ export function search(db: Db, input: SearchInput): SearchResult {
     .prepare(`SELECT ${COLS} FROM ${joined} WHERE ${where} ORDER BY s.rowid DESC LIMIT ?`)
     .all(...idxArgs, ...rf.args, offset + limit) as Row[];
 
-  // the tail not indexed yet: scanned, so the total stays exact
-  const tw: string[] = ['m.id > ?'];
-  const twArgs: (string | number)[] = [indexedUpto(db)];
+  // the tail not indexed yet, and the few messages the index holds no key for: scanned, so the
+  // total stays exact
+  const upto = indexedUpto(db);
+  const unkeyed = db.prepare('SELECT EXISTS(SELECT 1 FROM search_unkeyed)').pluck().get() === 1;
+  const tw: string[] = [unkeyed ? '(m.id > ? OR m.id IN (SELECT message_id FROM search_unkeyed))' : 'm.id > ?'];
+  const twArgs: (string | number)[] = [upto];
   if (input.from !== undefined) {
     tw.push('m.msgtime >= ?');
     twArgs.push(input.from);
@@ -97,5 +113,6 @@ export function search(db: Db, input: SearchInput): SearchResult {
     const { snippet, highlight } = snippetOf(r.text, q);
     return { msgid: r.msgid, msgtime: r.msgtime, from: r.sender, msgtype: r.msgtype, conversation: r.conversation_id, snippet, highlight };
   });
-  return { total: indexedTotal + tail.length, tookMs: Math.round((performance.now() - started) * 10) / 10, results, pendingIndex: tail.length };
+  const pendingIndex = unkeyed ? tail.filter((r) => r.id > upto).length : tail.length;
+  return { total: indexedTotal + tail.length, tookMs: Math.round((performance.now() - started) * 10) / 10, results, pendingIndex };
 }

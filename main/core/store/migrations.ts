@@ -388,6 +388,24 @@ export const migrations: Migration[] = [
         ALTER TABLE schedules ADD COLUMN deleted_by TEXT NOT NULL DEFAULT '';
       `),
   },
+  {
+    version: 13,
+    // the old key (msgtime · 2^20 + id mod 2^20, computed as a double) was rounded for every real
+    // time, and its tie loop could spin; the new keys are exact 64-bit integers
+    // (search/indexer.ts). The index is rebuilt from the messages: search stays exact meanwhile
+    // (unindexed messages are scanned), only slower until the next indexing run.
+    name: 'search index rebuilt with exact time keys; media too large or unreadable keeps its reason',
+    up: (db) =>
+      db.exec(`
+        INSERT INTO search_index(search_index) VALUES ('delete-all');
+        DELETE FROM search_docs;
+        -- messages the index holds no key for (a millisecond with 2^20 of them, a time stored before
+        -- times were checked on import): search scans them
+        CREATE TABLE search_unkeyed(message_id INTEGER PRIMARY KEY);
+        UPDATE meta SET value = '0' WHERE key = 'search_indexed_upto';
+        ALTER TABLE message_media ADD COLUMN reason TEXT;  -- why a found file was not stored (too_large | unreadable)
+      `),
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

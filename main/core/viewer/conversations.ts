@@ -99,7 +99,7 @@ export function toViewMessages(db: Db, rows: MsgRow[]): ViewMessage[] {
   const contactRow = db.prepare('SELECT name, remark, owner_userid FROM contacts WHERE external_userid = ?');
   const recalledBy = db.prepare('SELECT m.msgid, m.msgtime FROM recalls r JOIN messages m ON m.id = r.message_id WHERE r.pre_msgid = ? ORDER BY m.msgtime LIMIT 1');
   const original = db.prepare('SELECT msgtype, text, msgtime FROM messages WHERE msgid = ?');
-  const media = db.prepare('SELECT m.part, m.kind, m.md5sum, m.name_hint, m.declared_size, m.status, m.sha256, x.size, x.name FROM message_media m LEFT JOIN media x ON x.sha256 = m.sha256 WHERE m.message_id = ? ORDER BY m.part');
+  const media = db.prepare('SELECT m.part, m.kind, m.md5sum, m.name_hint, m.declared_size, m.status, m.sha256, m.reason, x.size, x.name FROM message_media m LEFT JOIN media x ON x.sha256 = m.sha256 WHERE m.message_id = ? ORDER BY m.part');
   const parties = new Map<string, Party>();
   const partyAt = (id: string, at: number | null): Party => {
     const key = `${id}@${at ?? ''}`;
@@ -127,7 +127,7 @@ export function toViewMessages(db: Db, rows: MsgRow[]): ViewMessage[] {
       recallOf = { msgid: pre, found: !!o, msgtype: o?.msgtype ?? null, text: o?.text ?? null, msgtime: o?.msgtime ?? null };
     }
     const items = (media.all(r.id) as Record<string, any>[]).map(
-      (x): MediaItem => ({ part: x.part, kind: x.kind, md5sum: x.md5sum, name: x.name_hint ?? x.name ?? null, size: x.size ?? x.declared_size ?? null, status: x.status, sha256: x.sha256 }),
+      (x): MediaItem => ({ part: x.part, kind: x.kind, md5sum: x.md5sum, name: x.name_hint ?? x.name ?? null, size: x.size ?? x.declared_size ?? null, status: x.status, sha256: x.sha256, reason: x.reason ?? null }),
     );
     return {
       id: r.id,
