@@ -29,8 +29,8 @@ const COMMON = {
 const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; usage: string; minArgs?: number; maxArgs?: number }> = {
   init: { options: {}, usage: 'init --db FILE', maxArgs: 0 },
   import: {
-    options: { media: { type: 'string' }, 'batch-size': { type: 'string' }, 'max-record-bytes': { type: 'string' }, 'no-scan': { type: 'boolean' }, wait: { type: 'string' } },
-    usage: 'import --db FILE PATH… [--media DIR] [--no-scan] [--wait SECONDS]',
+    options: { media: { type: 'string' }, 'batch-size': { type: 'string' }, 'max-record-bytes': { type: 'string' }, 'max-media-bytes': { type: 'string' }, 'no-scan': { type: 'boolean' }, wait: { type: 'string' } },
+    usage: 'import --db FILE PATH… [--media DIR] [--max-media-bytes N] [--no-scan] [--wait SECONDS]',
     minArgs: 1,
   },
   quarantine: { options: { limit: { type: 'string' } }, usage: 'quarantine --db FILE [--limit N]', maxArgs: 0 },
@@ -270,6 +270,8 @@ async function run(argv: string[]): Promise<number> {
         if (bs !== undefined) input.batchSize = bs;
         const mrb = int(values['max-record-bytes'], 'max-record-bytes');
         if (mrb !== undefined) input.maxRecordBytes = mrb;
+        const mmb = int(values['max-media-bytes'], 'max-media-bytes');
+        if (mmb !== undefined) input.maxMediaBytes = mmb;
         if (values['no-scan']) input.scan = false;
         input.wait = waitOption(values.wait);
         cli.session.onEvent((event, payload) => {

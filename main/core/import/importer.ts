@@ -13,6 +13,7 @@ import type { MediaRef } from './bodies.js';
 import { DEFAULT_MAX_MEDIA_BYTES, loadMedia, MediaFolder, tooLarge } from './media.js';
 import type { ParsedMessage } from './parse.js';
 import { parsedBatches } from './parsedBatches.js';
+import { collectGarbage } from '../memory.js';
 import { DEFAULT_MAX_RECORD_BYTES, FileProblem, type RecordProblem } from './records.js';
 
 export type ImportOptions = {
@@ -44,6 +45,8 @@ function isRecordError(e: unknown): boolean {
 
 const EXPORT_EXTENSIONS = /\.(jsonl|ndjson|json|gz)$/i;
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
+/** batches between full collections (memory.ts): the parsed records of a batch die in the old generation */
+const GC_EVERY_BATCHES = 10;
 
 /** Files and folders as given → the export files to read, sorted so runs are repeatable. */
 export function listExportFiles(paths: string[], exclude?: string): string[] {
@@ -227,6 +230,7 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
   };
 
   // ---- per-file state ----
+  let flushes = 0;
   let fileId: number | null = null;
   let filePath = '';
   let fileSize = 0;
@@ -372,7 +376,10 @@ export async function importExports(store: Store, opts: ImportOptions): Promise<
             pending.push(m);
             pendingBytes += m.msg.raw.length;
           }
-          if (pending.length + pendingProblems.length >= batchSize || pendingBytes > MAX_PENDING_BYTES) flush(null);
+          if (pending.length + pendingProblems.length >= batchSize || pendingBytes > MAX_PENDING_BYTES) {
+            flush(null);
+            if (++flushes % GC_EVERY_BATCHES === 0) collectGarbage();
+          }
           progress(fi, bytesRead);
           if (opts.signal?.aborted) {
             summary.cancelled = true;

@@ -23,6 +23,7 @@ import type { Actor } from '../api/context.js';
 import { CoreError } from '../api/errors.js';
 import { ingest } from '../import/ingest.js';
 import { writeReport } from '../report/workbook.js';
+import { assertIntact } from '../store/check.js';
 import { appendAudit } from '../review/audit.js';
 import { PERMISSIONS, ROLE_ZH } from '../review/permissions.js';
 import { withinScope } from '../review/scope.js';
@@ -347,6 +348,8 @@ export async function runSchedule(store: Store, id: number, trigger: RunTrigger,
       }
       const p = previousPeriod(String(job.params.period ?? 'daily'));
       const out = path.join(String(job.params.outDir), `合规报表_${p.label}.xlsx`);
+      // the same check as a report from the window or the CLI: a damaged store makes no report
+      assertIntact(store, { zh: '报表', en: 'report' });
       const r = await writeReport(store, { from: p.from, to: p.to, out, ...(branch && { branch }), user: as.user, role: as.role, appVersion: ctx.appVersion });
       summary = `${r.out}（命中 ${r.hits}）`;
     }

@@ -75,6 +75,12 @@ export function MediaStatus({ item }: { item: MediaItem | undefined }) {
         {t('media.mismatch')}
       </span>
     );
+  if (item.status === 'too_large' || item.status === 'unreadable')
+    return (
+      <span className="media-badge media-missing" data-testid="media-not-stored" title={item.reason ?? undefined}>
+        {t(item.status === 'too_large' ? 'media.tooLarge' : 'media.unreadable')}
+      </span>
+    );
   return <span className="media-badge media-linked">{t('media.linked')}</span>;
 }
 

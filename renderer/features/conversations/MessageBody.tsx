@@ -31,7 +31,8 @@ const BODY_KEYS: Record<string, string[]> = {
 /** The body of a record for its msgtype (vote may sit at the top level of the record). */
 export function bodyOf(record: unknown, msgtype: string): Obj {
   if (!isObj(record)) return {};
-  for (const key of BODY_KEYS[msgtype] ?? [msgtype]) {
+  // own keys only: a stored msgtype such as "constructor" must not reach Object.prototype
+  for (const key of (Object.hasOwn(BODY_KEYS, msgtype) ? BODY_KEYS[msgtype] : undefined) ?? [msgtype]) {
     const b = record[key];
     if (isObj(b)) return b;
   }
