@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pidAlive } from '../tempFiles.js';
 
 export type Marker = { file: string; pid: number; host: string; at: number };
 
@@ -49,14 +50,6 @@ export function removeStale(m: Marker): void {
   if (!mine.has(m.file)) fs.rmSync(m.file, { force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
 
 /**
  * Markers left by processes that are gone: not running on this host, started before the last boot
@@ -86,7 +79,7 @@ export function staleMarkers(dbPath: string): Marker[] {
     const host = typeof m.host === 'string' ? m.host : '';
     const at = typeof m.at === 'number' ? m.at : 0;
     // our own pid on a marker this process did not write: an earlier process that had the same pid
-    const gone = pid === process.pid ? !mine.has(file) : host !== os.hostname() || at < bootedAt || !alive(pid);
+    const gone = pid === process.pid ? !mine.has(file) : host !== os.hostname() || at < bootedAt || !pidAlive(pid);
     if (gone) stale.push({ file, pid, host, at });
   }
   return stale;

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreError } from '../api/errors.js';
+import { pidAlive } from '../tempFiles.js';
 
 export type WriterOp = 'import' | 'index' | 'scan' | 'ingest' | 'retention';
 export type WriterHolder = { pid: number; host: string; op: WriterOp; user: string; startedAt: number; token: string };
@@ -33,15 +34,6 @@ const heldHere = new Map<string, { holder: WriterHolder; file: string }>();
 
 export const writerLockPath = (dbPath: string) => `${path.resolve(dbPath)}.writer`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readHolder(file: string): { holder: WriterHolder | null; touchedAt: number } | null {
   try {
@@ -62,7 +54,7 @@ function isStale(found: { holder: WriterHolder | null; touchedAt: number }, now:
   if (now - found.touchedAt > STALE_MS) return true;
   const h = found.holder;
   if (!h) return false;
-  if (h.host === os.hostname() && h.pid !== process.pid && !alive(h.pid)) return true;
+  if (h.host === os.hostname() && h.pid !== process.pid && !pidAlive(h.pid)) return true;
   // our own pid but not in our table: a previous life of this pid (or a copied store)
   return h.host === os.hostname() && h.pid === process.pid && !heldHere.has(h.token);
 }
