@@ -3,7 +3,7 @@
  * or mistyped one fails tsc, and combine() refuses a name defined twice. Hosts never call the
  * core any other way.
  */
-import type { HitRow, In, Method, Out } from '../../../preload/api.js';
+import type { In, Method, Out } from '../../../preload/api.js';
 import { listMessages, listQuarantine, stats } from '../archive/queries.js';
 import { ingest, type IngestOptions, type IngestResult } from '../import/ingest.js';
 import { branchTree, importPeople, listContacts, listStaff } from '../people/people.js';
@@ -23,7 +23,7 @@ import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
 import { dashboard } from '../report/dashboard.js';
 import { addSchedule, fireSchedule, listRuns, listSchedules, removeSchedule, runSchedule, Scheduler, setScheduleEnabled, updateSchedule } from '../scheduler/schedules.js';
-import { maskTextPii } from '../detect/pii.js';
+import { casesInScope, contactsInScope, maskContact, maskConversation, maskHit, maskMessage, maskText, policyOf, requireCaseInScope, requireConversationInScope, requireHitsInScope, scopeWhere, type Policy } from '../review/policy.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
 import { addUser, changePassword, getUser, listUsers, setDisabled } from '../review/users.js';
@@ -126,10 +126,9 @@ const importSlice = {
 
 const messagesSlice = {
   'messages.list': (i: In<'messages.list'>, s: Session) => {
-    const rows = listMessages(s.requireStore().db, i);
-    const scope = scopedConversations(s);
-    const inScope = scope ? rows.filter((m) => m.conversation !== null && scope.has(m.conversation)) : rows;
-    return masksPii(s) ? inScope.map((m) => ({ ...m, text: maskTextPii(m.text) })) : inScope;
+    // the scope is part of the query: LIMIT counts rows the user may see
+    const p = policy(s);
+    return listMessages(s.requireStore().db, i, scopeWhere(p)).map((m) => ({ ...m, text: maskText(p, m.text) }));
   },
 } satisfies Slice;
 
@@ -139,23 +138,30 @@ const peopleSlice = {
 
 const searchSlice = {
   'search.query': (i: In<'search.query'>, s: Session) => {
+    const p = policy(s);
     const r = search(s.requireStore().db, i);
-    if (!masksPii(s)) return r;
     // a masked number keeps its length, so the highlight still points at the match
-    return { ...r, results: r.results.map((h) => ({ ...h, snippet: maskTextPii(h.snippet) })) };
+    return p.masks ? { ...r, results: r.results.map((h) => ({ ...h, snippet: maskText(p, h.snippet) })) } : r;
   },
   'search.index': async (i: In<'search.index'>, s: Session) => (await runIngest(s, i.wait, { index: true, scan: false, user: actorOf(s) })).index!,
 } satisfies Slice;
 
 const viewerSlice = {
-  'conversations.list': (i: In<'conversations.list'>, s: Session) => listConversations(s.requireStore().db, i),
-  'conversations.messages': (i: In<'conversations.messages'>, s: Session) => {
-    requireConversationInScope(s, i.conversation);
-    const w = conversationWindow(s.requireStore().db, i.conversation, i.offset, i.limit);
-    if (!masksPii(s)) return w;
-    return { ...w, messages: w.messages.map((m) => ({ ...m, text: maskTextPii(m.text), body: JSON.parse(maskTextPii(JSON.stringify(m.body))) as unknown, recallOf: m.recallOf && { ...m.recallOf, text: m.recallOf.text && maskTextPii(m.recallOf.text) } })) };
+  'conversations.list': (i: In<'conversations.list'>, s: Session) => {
+    const p = policy(s);
+    return listConversations(s.requireStore().db, i).map((c) => maskConversation(p, c));
   },
-  'conversations.locate': (i: In<'conversations.locate'>, s: Session) => locateMessage(s.requireStore().db, i.msgid),
+  'conversations.messages': (i: In<'conversations.messages'>, s: Session) => {
+    const p = policy(s);
+    requireConversationInScope(s.requireStore().db, p, i.conversation);
+    const w = conversationWindow(s.requireStore().db, i.conversation, i.offset, i.limit);
+    return p.masks ? { ...w, messages: w.messages.map((m) => maskMessage(p, m)) } : w;
+  },
+  'conversations.locate': (i: In<'conversations.locate'>, s: Session) => {
+    const at = locateMessage(s.requireStore().db, i.msgid);
+    if (at) requireConversationInScope(s.requireStore().db, policy(s), at.conversation);
+    return at;
+  },
   'media.get': (i: In<'media.get'>, s: Session) => {
     requireMediaInScope(s, i.sha256);
     const m = getMedia(s.requireStore().db, i.sha256);
@@ -167,7 +173,11 @@ const viewerSlice = {
     const a = await decodeVoice(m.bytes);
     return { sha256: m.sha256, codec: a.codec, sampleRate: a.sampleRate, durationMs: a.durationMs, wavBase64: a.wav.toString('base64') };
   },
-  'people.list': (i: In<'people.list'>, s: Session) => (i.kind === 'staff' ? listStaff(s.requireStore().db, i.branch) : listContacts(s.requireStore().db)),
+  'people.list': (i: In<'people.list'>, s: Session) => {
+    const db = s.requireStore().db;
+    const p = policy(s);
+    return i.kind === 'staff' ? listStaff(db, i.branch) : contactsInScope(db, p, listContacts(db)).map((c) => maskContact(p, c));
+  },
   'people.branches': (_: In<'people.branches'>, s: Session) => branchTree(s.requireStore().db),
   'settings.get': (_: In<'settings.get'>, s: Session) => getSettings(s.requireStore().db),
   'settings.set': (i: In<'settings.set'>, s: Session) => setSettings(s.requireStore().db, i),
@@ -196,9 +206,10 @@ const detectSlice = {
   'scan.run': async (i: In<'scan.run'>, s: Session) => (await runIngest(s, i.wait, { index: true, scan: { full: !!i.full }, user: actorOf(s) })).scan!,
   'scan.status': (_: In<'scan.status'>, s: Session) => scanStatus(s.requireStore().db),
   'hits.list': (i: In<'hits.list'>, s: Session) => {
+    const p = policy(s);
     const r = listHits(s.requireStore().db, i);
     // auditors see PII masked; unmasking is its own, audited, act (pii.unmask)
-    if (masksPii(s)) r.hits = r.hits.map(maskHit);
+    if (p.masks) r.hits = r.hits.map((h) => maskHit(p, h));
     return r;
   },
   'dict.list': async (_: In<'dict.list'>, s: Session) => {
@@ -277,27 +288,25 @@ const detectSlice = {
   },
 } satisfies Slice;
 
-function scopedConversations(s: Session): Set<number> | null {
-  const branch = s.actor?.branch;
-  return branch ? new Set(listConversations(s.requireStore().db, { branch }).map((c) => c.id)) : null;
-}
-function requireConversationInScope(s: Session, conversation: number): void {
-  const scope = scopedConversations(s);
-  if (scope && !scope.has(conversation)) throw new CoreError('forbidden', `该会话不在您的范围（${s.actor!.branch}）内`, `That conversation is outside your scope (${s.actor!.branch})`);
-}
+/** The acting user's scope and masking (review/policy.ts): decided once per request, from the signed-in user. */
+const policy = (s: Session): Policy => policyOf(s.actor);
+
 /** A scoped user sees media only of messages in their branch's conversations. */
 function requireMediaInScope(s: Session, sha256: string): void {
-  const scope = scopedConversations(s);
-  if (!scope) return;
-  const convs = s.requireStore().db.prepare('SELECT DISTINCT m.conversation_id FROM message_media x JOIN messages m ON m.id = x.message_id WHERE x.sha256 = ?').pluck().all(sha256) as (number | null)[];
-  if (!convs.some((c) => c !== null && scope.has(c))) throw new CoreError('forbidden', `该媒体文件不在您的范围（${s.actor!.branch}）内`, `That media is outside your scope (${s.actor!.branch})`);
-}
-/** Auditors see ID, card and mobile numbers masked everywhere; unmasking is its own audited act. */
-const masksPii = (s: Session) => s.actor?.role === 'auditor';
-function maskHit(h: HitRow): HitRow {
-  // masking keeps every character's place, so the hit's offsets still point at its match
-  const text = maskTextPii(h.text);
-  return { ...h, text, match: h.rule.startsWith('pii.') ? text.slice(h.start, h.end) : h.match };
+  const p = policy(s);
+  if (!p.branch) return;
+  const db = s.requireStore().db;
+  const convs = db.prepare('SELECT DISTINCT m.conversation_id FROM message_media x JOIN messages m ON m.id = x.message_id WHERE x.sha256 = ?').pluck().all(sha256) as (number | null)[];
+  const ok = convs.some((c) => {
+    if (c === null) return false;
+    try {
+      requireConversationInScope(db, p, c);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!ok) throw new CoreError('forbidden', `该媒体文件不在您的范围（${p.branch}）内`, `That media is outside your scope (${p.branch})`);
 }
 const actorOf = (s: Session) => s.actor?.user ?? s.requireStore().user;
 /** the acting user with role and scope (dispatch has set it for every role-checked method) */
@@ -353,8 +362,8 @@ const reviewSlice = {
     changePassword(s.requireStore(), user, i.password);
     return { user };
   },
-  'review.triage': (i: In<'review.triage'>, s: Session) => ({ ...triage(s.requireStore().db, i.hits, i.status, actorOf(s), i.reason ?? '', i.note ?? ''), status: i.status }),
-  'review.history': (i: In<'review.history'>, s: Session) => reviewHistory(s.requireStore().db, i.hit),
+  'review.triage': (i: In<'review.triage'>, s: Session) => (requireHitsInScope(s.requireStore().db, policy(s), i.hits), { ...triage(s.requireStore().db, i.hits, i.status, actorOf(s), i.reason ?? '', i.note ?? ''), status: i.status }),
+  'review.history': (i: In<'review.history'>, s: Session) => (requireHitsInScope(s.requireStore().db, policy(s), [i.hit]), reviewHistory(s.requireStore().db, i.hit)),
   'review.proposals': (_: In<'review.proposals'>, s: Session) => listProposals(s.requireStore().db),
   'review.proposalDecide': (i: In<'review.proposalDecide'>, s: Session) => {
     const store = s.requireStore();
@@ -373,14 +382,24 @@ const reviewSlice = {
     }
     return proposal;
   },
-  'cases.create': (i: In<'cases.create'>, s: Session) => ({ id: createCase(s.requireStore().db, i.title, i.hits, actorOf(s), i.assignee ?? '', i.dueAt ?? null, i.note ?? '') }),
-  'cases.list': (i: In<'cases.list'>, s: Session) => listCases(s.requireStore().db, i.status),
+  'cases.create': (i: In<'cases.create'>, s: Session) => (requireHitsInScope(s.requireStore().db, policy(s), i.hits), { id: createCase(s.requireStore().db, i.title, i.hits, actorOf(s), i.assignee ?? '', i.dueAt ?? null, i.note ?? '') }),
+  'cases.list': (i: In<'cases.list'>, s: Session) => {
+    const db = s.requireStore().db;
+    const rows = listCases(db, i.status);
+    const visible = casesInScope(db, policy(s), rows.map((c) => c.id));
+    return rows.filter((c) => visible.has(c.id));
+  },
   'cases.get': (i: In<'cases.get'>, s: Session) => {
+    const p = policy(s);
     const c = getCase(s.requireStore().db, i.id);
-    return s.actor?.role === 'auditor' ? { ...c, hitRows: c.hitRows.map(maskHit) } : c;
+    requireCaseInScope(s.requireStore().db, p, i.id);
+    return p.masks ? { ...c, hitRows: c.hitRows.map((h) => maskHit(p, h)) } : c;
   },
   'cases.update': (i: In<'cases.update'>, s: Session) => {
     const { id, ...u } = i;
+    const db = s.requireStore().db;
+    requireCaseInScope(db, policy(s), id);
+    if (u.addHits?.length) requireHitsInScope(db, policy(s), u.addHits);
     return updateCase(s.requireStore().db, id, u, actorOf(s));
   },
   'log.list': (i: In<'log.list'>, s: Session) => listAudit(s.requireStore().db, i),
@@ -390,13 +409,20 @@ const reviewSlice = {
   },
   'pii.unmask': (i: In<'pii.unmask'>, s: Session) => {
     const row = s.requireStore().db.prepare(`SELECT match FROM hits WHERE id = ? AND category = 'pii'`).get(i.hit) as { match: string } | undefined;
+    // revealing is scoped like everything else: only a hit of one's own branch
+    if (row) requireHitsInScope(s.requireStore().db, policy(s), [i.hit]);
     if (!row) throw new CoreError('not_found', `没有这条个人信息命中：${i.hit}`, `No PII hit ${i.hit}`);
     return { hit: i.hit, match: row.match };
   },
   'evidence.create': (i: In<'evidence.create'>, s: Session) => {
     if (!i.hits?.length && i.case === undefined) throw new CoreError('usage', '需要 --hits 或 --case', 'Give hits or a case');
+    const db = s.requireStore().db;
+    const p = policy(s);
+    // out of scope is refused before anything is read; the pack is masked for whoever makes it, like their report
+    if (i.hits?.length) requireHitsInScope(db, p, i.hits);
+    if (i.case !== undefined) requireCaseInScope(db, p, i.case);
     assertIntact(s.requireStore(), { zh: '证据包', en: 'evidence pack' });
-    return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s), { printPdf: s.config.printPdf, pdf: i.pdf });
+    return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s), { printPdf: s.config.printPdf, pdf: i.pdf, policy: p });
   },
   'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
   'dashboard.get': (i: In<'dashboard.get'>, s: Session) => dashboard(s.requireStore().db, { from: i.from, to: i.to, ...(i.branch && { branch: i.branch }) }),

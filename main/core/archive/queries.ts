@@ -37,24 +37,26 @@ export function stats(db: Db): Stats {
 
 export type MessageQuery = { conversation?: number; from?: number; to?: number; limit?: number };
 
-export function listMessages(db: Db, q: MessageQuery): MessageRow[] {
-  const where: string[] = [];
-  const args: (number | string)[] = [];
+/** `scope`: WHERE clauses on m (messages) and c (conversations) that keep the list within a user's branch (review/policy.ts). */
+export function listMessages(db: Db, q: MessageQuery, scope: { where: string[]; args: string[] } = { where: [], args: [] }): MessageRow[] {
+  const where: string[] = [...scope.where];
+  const args: (number | string)[] = [...scope.args];
   if (q.conversation !== undefined) {
-    where.push('conversation_id = ?');
+    where.push('m.conversation_id = ?');
     args.push(q.conversation);
   }
   if (q.from !== undefined) {
-    where.push('msgtime >= ?');
+    where.push('m.msgtime >= ?');
     args.push(q.from);
   }
   if (q.to !== undefined) {
-    where.push('msgtime < ?');
+    where.push('m.msgtime < ?');
     args.push(q.to);
   }
-  const sql = `SELECT msgid, msgtime, sender, msgtype, action, text, conversation_id, roomid, tolist, seq FROM messages
+  const sql = `SELECT m.msgid, m.msgtime, m.sender, m.msgtype, m.action, m.text, m.conversation_id, m.roomid, m.tolist, m.seq FROM messages m
+    LEFT JOIN conversations c ON c.id = m.conversation_id
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY msgtime IS NULL, msgtime, id LIMIT ?`;
+    ORDER BY m.msgtime IS NULL, m.msgtime, m.id LIMIT ?`;
   args.push(q.limit ?? 1000);
   return (db.prepare(sql).all(...args) as Record<string, any>[]).map((r) => ({
     msgid: r.msgid,

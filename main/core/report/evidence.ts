@@ -20,6 +20,7 @@ import type { Store } from '../store/index.js';
 import { conversationWindow, locateMessage } from '../viewer/conversations.js';
 import { getMedia, sniffMime } from '../viewer/media.js';
 import { writeFileAtomic } from '../tempFiles.js';
+import { maskHit, maskMessage, type Policy } from '../review/policy.js';
 import { signingKey } from './signing.js';
 import { MANIFEST, PUBLIC_KEY, SIGNATURE, type PackManifest } from './verify.js';
 import { transcriptHtml, type TranscriptInput } from './transcript.js';
@@ -35,6 +36,8 @@ export type EvidenceOptions = {
   printPdf?: (html: string) => Promise<Uint8Array>;
   /** false: skip the PDF (CLI --no-pdf) */
   pdf?: boolean;
+  /** whose pack: their masking applies to every file of it, as to their report (review/policy.ts) */
+  policy?: Policy;
 };
 
 const MIME: Record<string, string> = Object.fromEntries(Object.entries(EXT).map(([mime, ext]) => [ext, mime]));
@@ -81,8 +84,12 @@ export async function buildEvidence(store: Store, sel: { hits?: number[]; caseId
     const w = conversationWindow(db, at.conversation, Math.max(0, at.index - CONTEXT), CONTEXT * 2 + 1);
     for (const m of w.messages) messages.set(m.msgid, { ...m, conversationId: at.conversation });
   }
-  const ordered = [...messages.values()].sort((a, b) => (a.conversationId ?? 0) - (b.conversationId ?? 0) || (a.msgtime ?? 0) - (b.msgtime ?? 0) || a.id - b.id);
+  const unmasked = [...messages.values()].sort((a, b) => (a.conversationId ?? 0) - (b.conversationId ?? 0) || (a.msgtime ?? 0) - (b.msgtime ?? 0) || a.id - b.id);
 
+  // masked once here, so messages.json, hits.json, the HTML and the PDF all carry the same text
+  const policy = opts.policy;
+  const ordered = policy ? unmasked.map((m) => maskMessage(policy, m)) : unmasked;
+  const shownHits = policy ? hits.map((h) => maskHit(policy, h)) : hits;
   const files: Record<string, Uint8Array> = {};
   const put = (name: string, data: string | Uint8Array) => (files[name] = typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   const mediaNames = new Map<string, string>();
@@ -106,10 +113,10 @@ export async function buildEvidence(store: Store, sel: { hits?: number[]; caseId
   const createdAt = now.toISOString();
   const packId = newPackId(now);
   put('messages.json', JSON.stringify(ordered.map(({ body, ...m }) => ({ ...m, raw: body })), null, 2));
-  put('hits.json', JSON.stringify(hits.map((h) => ({ ...h, reviews: reviews[h.id] })), null, 2));
+  put('hits.json', JSON.stringify(shownHits.map((h) => ({ ...h, reviews: reviews[h.id] })), null, 2));
   put('audit-excerpt.json', JSON.stringify(audit, null, 2));
   if (caseInfo) put('case.json', JSON.stringify(caseInfo, null, 2));
-  const transcript: TranscriptInput = { messages: ordered, hits, mediaNames, createdAt, createdBy: user, fingerprint: key.fingerprint, packId, caseId: caseId ?? null, caseTitle: (caseInfo as { title?: string } | null)?.title ?? null };
+  const transcript: TranscriptInput = { messages: ordered, hits: shownHits, mediaNames, createdAt, createdBy: user, fingerprint: key.fingerprint, packId, caseId: caseId ?? null, caseTitle: (caseInfo as { title?: string } | null)?.title ?? null };
   put('transcript.html', transcriptHtml(transcript));
   // the PDF's HTML carries its images inline: the printer sees one file and nothing else
   const printed = await printTranscript(
