@@ -293,6 +293,17 @@ export type Dashboard = {
   backlog: { status: string; severity: string; hits: number; filter: HitFilter }[];
   freshness: { lastImportAt: number | null; lastMessageAt: number | null; openCases: number; overdueCases: number };
 };
+/** What an independent reader needs besides the key (main/core/store/index.ts applyKey). */
+export type CipherParams = {
+  name: 'sqlcipher';
+  description: string;
+  /** SQLite3 Multiple Ciphers (how this app opens it) */
+  sqlite3mc: { cipher: 'sqlcipher'; legacy: 3; legacy_page_size: 16384 };
+  /** SQLCipher's own parameters: version 3 defaults with 16 KiB pages; the key is raw, so no key derivation runs */
+  sqlcipher: { compatibility: 3; cipher_page_size: 16384; cipher_hmac_algorithm: 'HMAC_SHA1'; cipher_kdf_algorithm: 'PBKDF2_HMAC_SHA1'; kdf_iter: 64000; rawKey: true };
+  /** the statements to type into the sqlcipher shell, in order (3.x; 4.x: cipher_compatibility first) */
+  pragmas: string[];
+};
 export type StoreInfo = { dbPath: string; user: string; schemaVersion: number; cipher: string };
 export type AppInfo = {
   version: string;
@@ -473,6 +484,20 @@ export const contract = {
   'users.list': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'users.setDisabled': { kind: 'write', needsStore: true, input: z.object({ user: z.string().min(1).max(64), disabled: z.boolean(), password: z.string().max(1024).optional() }).strict() },
   'users.changePassword': { kind: 'write', needsStore: true, input: z.object({ user: z.string().min(1).max(64).optional(), password: z.string().min(1).max(1024) }).strict() },
+  /** an admin sets a user's password and lifts their lockout */
+  'users.resetPassword': { kind: 'write', needsStore: true, input: z.object({ user: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict() },
+  /** every password lost: the recovery key re-wraps the data key for an admin (default admin) with a new password; audited as users.recover; leaves no store open */
+  'users.recover': {
+    kind: 'write',
+    needsStore: false,
+    input: z.object({ dbPath: path, recoveryKey: z.string().min(1).max(512), user: z.string().min(1).max(64).optional(), password: z.string().min(1).max(1024) }).strict(),
+  },
+  /** a new recovery key for this store (shown once; replaces an older one) */
+  'key.recoveryCreate': { kind: 'write', needsStore: true, input: z.object({}).strict() },
+  /** whether the store has a recovery key */
+  'key.status': { kind: 'read', needsStore: true, input: z.object({}).strict() },
+  /** the raw data key and the cipher parameters, for escrow or an independent reader (audited) */
+  'key.export': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'review.triage': {
     kind: 'write',
     needsStore: true,
@@ -559,7 +584,8 @@ export type In<M extends Method> = z.infer<Contract[M]['input']>;
 /** Output types: declared here once, checked against the handler table by tsc. */
 export type Outputs = {
   'app.info': AppInfo;
-  'store.create': { created: string };
+  /** recoveryKey: shown once, never stored in the clear */
+  'store.create': { created: string; recoveryKey: string };
   'store.unlock': StoreInfo;
   'store.lock': { locked: true };
   'store.stats': Stats;
@@ -602,6 +628,11 @@ export type Outputs = {
   'users.list': UserRow[];
   'users.setDisabled': UserRow;
   'users.changePassword': { user: string };
+  'users.resetPassword': { user: string; lockoutCleared: boolean };
+  'users.recover': { user: string; recovered: true };
+  'key.recoveryCreate': { recoveryKey: string; replaced: boolean };
+  'key.status': { recovery: boolean; recoveryCreatedAt: number | null };
+  'key.export': { key: string; cipher: CipherParams };
   'review.triage': { updated: number; status: TriageStatus; proposals: Proposal[] };
   'review.history': Review[];
   'review.proposals': Proposal[];

@@ -66,6 +66,14 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'users list': { options: {}, usage: 'users list --db FILE', maxArgs: 0 },
   'users disable': { options: {}, usage: 'users disable NAME --db FILE', minArgs: 1, maxArgs: 1 },
   'users passwd': { options: {}, usage: 'users passwd [NAME] --db FILE  (new password: WECOM_AUDIT_NEW_PASSWORD)', maxArgs: 1 },
+  'users reset-password': {
+    options: {},
+    usage: 'users reset-password NAME --db FILE  (new password: WECOM_AUDIT_NEW_PASSWORD; every password lost: the recovery key in WECOM_AUDIT_RECOVERY_KEY resets an admin)',
+    minArgs: 1,
+    maxArgs: 1,
+  },
+  'key export': { options: {}, usage: 'key export --db FILE  (admin, audited: the raw data key and the cipher parameters)', maxArgs: 0 },
+  'key recovery-create': { options: {}, usage: 'key recovery-create --db FILE  (admin, audited: a new recovery key, shown once; replaces an older one)', maxArgs: 0 },
   triage: { options: { status: { type: 'string' }, note: { type: 'string' }, reason: { type: 'string' } }, usage: 'triage HIT[,HIT…] --status confirmed|dismissed|escalated|new [--reason R] [--note TEXT] --db FILE', minArgs: 1, maxArgs: 1 },
   'cases create': { options: { title: { type: 'string' }, hits: { type: 'string' }, assignee: { type: 'string' }, due: { type: 'string' }, note: { type: 'string' } }, usage: 'cases create --title T --hits ID,… [--assignee U] [--due DATE] --db FILE', maxArgs: 0 },
   'cases list': { options: { status: { type: 'string' } }, usage: 'cases list --db FILE [--status open|investigating|closed]', maxArgs: 0 },
@@ -255,7 +263,7 @@ async function run(argv: string[]): Promise<number> {
         fs.mkdirSync(path.dirname(dbPath), { recursive: true });
         const passphrase = await readPassphrase('新口令 / new passphrase: ', true);
         const out = await cli.call('store.create', { dbPath, passphrase });
-        cli.print(out, () => `已创建加密存储库 / created encrypted store: ${out.created}\n密钥环 / keyring: ${out.created}.keyring（请与存储库一起备份 / back it up with the store）`);
+        cli.print(out, () => `已创建加密存储库 / created encrypted store: ${out.created}\n密钥环 / keyring: ${out.created}.keyring（请与存储库一起备份 / back it up with the store）\n\n${describeRecoveryKey(out.recoveryKey)}`);
         return 0;
       }
       case 'import': {
@@ -445,6 +453,9 @@ async function run(argv: string[]): Promise<number> {
       case 'users list': {
         await cli.unlock();
         const rows = await cli.call('users.list', {});
+        if (!(await cli.call('key.status', {})).recovery) {
+          process.stderr.write('注意：此存储库没有恢复密钥，所有密码丢失将无法打开；请运行 key recovery-create / note: this store has no recovery key, so losing every password loses it: run key recovery-create\n');
+        }
         cli.print(rows.map((u) => ({ user: u.user, role: u.role, branch: u.branch, disabled: u.disabled })), () => formatTable(['用户 user', '角色 role', '范围 branch', '停用 disabled'], rows.map((u) => [u.user, u.role, u.branch || '总行 all', u.disabled ? '是' : '否'])));
         return 0;
       }
@@ -459,6 +470,44 @@ async function run(argv: string[]): Promise<number> {
         const password = await readNewPassword();
         const r = await cli.call('users.changePassword', { password, ...(positionals[0] && { user: positionals[0] }) });
         cli.print(r, () => `已修改密码 password changed: ${r.user}`);
+        return 0;
+      }
+      case 'users reset-password': {
+        const user = positionals[0]!;
+        const recoveryKey = process.env.WECOM_AUDIT_RECOVERY_KEY;
+        if (recoveryKey) {
+          // every password lost: no sign-in, the recovery key is the proof
+          const password = await readNewPassword();
+          const r = await cli.call('users.recover', { dbPath, recoveryKey, user, password });
+          cli.print(r, () => `已用恢复密钥重置 ${r.user} 的密码（已记入审计日志）/ ${r.user}'s password reset with the recovery key (written to the audit log)`);
+          return 0;
+        }
+        await cli.unlock();
+        const password = await readNewPassword();
+        const r = await cli.call('users.resetPassword', { user, password });
+        cli.print({ user: r.user, lockoutCleared: r.lockoutCleared }, () => `已重置密码 password reset: ${r.user}${r.lockoutCleared ? '（已解除锁定 / lockout lifted）' : ''}`);
+        return 0;
+      }
+      case 'key export': {
+        await cli.unlock();
+        const r = await cli.call('key.export', {});
+        cli.print(r, () =>
+          [
+            '存储库数据密钥（明文！请按托管规程保管，用后销毁）/ the store\'s data key (in the clear: keep it as your escrow rules say)',
+            r.key,
+            '',
+            `加密参数 / cipher: ${r.cipher.description}`,
+            '用 sqlcipher 打开 / to open it in sqlcipher:',
+            `  sqlcipher ${dbPath}`,
+            ...r.cipher.pragmas.map((p) => `  ${p.replace('<key>', r.key)}`),
+          ].join('\n'),
+        );
+        return 0;
+      }
+      case 'key recovery-create': {
+        await cli.unlock();
+        const r = await cli.call('key.recoveryCreate', {});
+        cli.print(r, () => `${r.replaced ? '旧的恢复密钥已作废 / the old recovery key no longer works\n' : ''}${describeRecoveryKey(r.recoveryKey)}`);
         return 0;
       }
       case 'triage': {
@@ -691,6 +740,20 @@ async function readNewPassword(): Promise<string> {
   } finally {
     if (saved !== undefined) process.env.WECOM_AUDIT_PASSPHRASE = saved;
   }
+}
+
+/** The recovery key for a person: once, with what to do with it. */
+function describeRecoveryKey(key: string): string {
+  return [
+    '恢复密钥 / RECOVERY KEY（只显示这一次 / shown only this once）:',
+    '',
+    `    ${key}`,
+    '',
+    '请立即打印或抄写，存放在保险柜中，不要存进电脑。所有密码都丢失时，可用它重置管理员密码：',
+    '  WECOM_AUDIT_RECOVERY_KEY=… wecom-audit users reset-password admin --db 存储库',
+    'Print or write it down now and keep it in the safe, not on a computer. If every password is lost, it resets the admin:',
+    '  WECOM_AUDIT_RECOVERY_KEY=… wecom-audit users reset-password admin --db STORE',
+  ].join('\n');
 }
 
 /** One query a line on stdin ({"q":"…"}), one result a line on stdout ({"q","total","tookMs"}). */

@@ -18,6 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Result, Stats } from '../../preload/api.js';
 import { startTestServer, type TestServer } from '../../main/testServer/index.js';
+import { acknowledgeRecoveryKey } from '../helpers/e2e.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
@@ -162,6 +163,10 @@ describe('desktop UI through the test server', { timeout: 180_000 }, () => {
     await page.locator('#create-pass').fill(PASS);
     await page.locator('#create-pass2').fill(PASS);
     await page.getByTestId('create-submit').click();
+    // the recovery key, shown once: ten groups of six digits, never written into the keyring
+    const recoveryKey = await acknowledgeRecoveryKey(page);
+    assert.match(recoveryKey, /^\d{6}(-\d{6}){9}$/);
+    assert.ok(!fs.readFileSync(`${dbPath}.keyring`, 'utf8').includes(recoveryKey.replaceAll('-', '')), 'the key is not stored in clear');
     await page.getByTestId('import-screen').waitFor();
     assert.equal(await page.getByTestId('store-path').innerText(), dbPath);
     assert.equal(await page.getByTestId('store-user').innerText(), 'admin');

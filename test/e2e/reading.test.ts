@@ -20,6 +20,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ContactRow, ConversationRow, PeopleImportResult, Result, SearchResult, StaffRow, ViewMessage } from '../../preload/api.js';
 import { startTestServer, type TestServer } from '../../main/testServer/index.js';
+import { acknowledgeRecoveryKey } from '../helpers/e2e.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
@@ -188,6 +189,7 @@ describe('reading the archive through the UI', { timeout: 300_000 }, () => {
     await page.locator('#create-pass').fill(PASS);
     await page.locator('#create-pass2').fill(PASS);
     await page.getByTestId('create-submit').click();
+    await acknowledgeRecoveryKey(page);
     await page.getByTestId('import-screen').waitFor();
     for (const id of ['import', 'overview', 'conversations', 'search', 'people', 'settings']) assert.ok(await page.getByTestId(`nav-${id}`).isVisible(), `nav ${id}`);
     assert.deepEqual(

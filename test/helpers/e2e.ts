@@ -62,6 +62,7 @@ export async function storeWithSamples(page: Page, srv: TestServer, dbPath: stri
   await page.locator('#create-pass').fill(passphrase);
   await page.locator('#create-pass2').fill(passphrase);
   await page.getByTestId('create-submit').click();
+  await acknowledgeRecoveryKey(page);
   await page.getByTestId('import-screen').waitFor();
   await page.getByTestId('fill-samples').click();
   await page.getByTestId('import-start').click();
@@ -73,6 +74,13 @@ export async function storeWithSamples(page: Page, srv: TestServer, dbPath: stri
     await page.getByTestId('people-import-start').click();
     await page.locator(`[data-testid="people-result"][data-kind="${kind}"]`).waitFor();
   }
+}
+
+/** After a store is made the window shows its recovery key once; returns it after the person confirms. */
+export async function acknowledgeRecoveryKey(page: Page): Promise<string> {
+  const key = (await page.getByTestId('recovery-key').innerText()).trim();
+  await page.getByTestId('recovery-done').click();
+  return key;
 }
 
 export type Harness = { srv: TestServer; browser: Browser; dataDir: string; dbPath: string };

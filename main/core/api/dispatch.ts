@@ -90,8 +90,8 @@ function targetOf(input: unknown): string {
   return '';
 }
 
-/** Inputs as logged: never a password. */
+/** Inputs as logged: never a password or a recovery key. */
 function redact(input: unknown): unknown {
   if (!input || typeof input !== 'object') return input;
-  return Object.fromEntries(Object.entries(input as Record<string, unknown>).map(([k, v]) => [k, /pass/i.test(k) ? '***' : Array.isArray(v) && v.length > 50 ? `[${v.length} items]` : v]));
+  return Object.fromEntries(Object.entries(input as Record<string, unknown>).map(([k, v]) => [k, /pass|recovery|secret/i.test(k) ? '***' : Array.isArray(v) && v.length > 50 ? `[${v.length} items]` : v]));
 }

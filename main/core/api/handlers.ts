@@ -26,10 +26,11 @@ import { addSchedule, fireSchedule, listRuns, listSchedules, removeSchedule, run
 import { casesInScope, contactsInScope, maskContact, maskConversation, maskHit, maskMessage, maskText, policyOf, requireCaseInScope, requireConversationInScope, requireHitsInScope, scopeWhere, type Policy } from '../review/policy.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
-import { addUser, changePassword, getUser, listUsers, setDisabled } from '../review/users.js';
+import { addUser, changePassword, createRecoveryKey, getUser, listUsers, recoverWithKey, recoveryStatus, resetPassword, setDisabled } from '../review/users.js';
 import { getSettings, setSettings } from '../viewer/settings.js';
 import { search } from '../search/search.js';
 import { CIPHER_DESCRIPTION, createStore, openStore } from '../store/index.js';
+import { readKeyring } from '../store/keyring.js';
 import { writerBusyError } from '../store/writerLock.js';
 import { assertIntact, checkStore, explainDamage } from '../store/check.js';
 import type { Actor, Session } from './context.js';
@@ -52,6 +53,15 @@ export function combine(...slices: Slice[]): Handlers {
 
 const MIN_PASSPHRASE = 8;
 
+/** The parameters main/core/store/index.ts applyKey sets, said for an independent reader (README "The store and its key"). */
+const CIPHER_PARAMS: Out<'key.export'>['cipher'] = {
+  name: 'sqlcipher',
+  description: CIPHER_DESCRIPTION,
+  sqlite3mc: { cipher: 'sqlcipher', legacy: 3, legacy_page_size: 16384 },
+  sqlcipher: { compatibility: 3, cipher_page_size: 16384, cipher_hmac_algorithm: 'HMAC_SHA1', cipher_kdf_algorithm: 'PBKDF2_HMAC_SHA1', kdf_iter: 64000, rawKey: true },
+  pragmas: [`PRAGMA key = "x'<key>'";`, 'PRAGMA cipher_page_size = 16384;'],
+};
+
 const storeSlice = {
   'app.info': (_: In<'app.info'>, s: Session) => ({
     version: s.config.version,
@@ -68,7 +78,9 @@ const storeSlice = {
     s.store = createStore(i.dbPath, i.passphrase);
     s.actor = { user: 'admin', role: 'admin', branch: '' };
     appendAudit(s.store.db, s.store.dbPath, 'admin', 'store.create', i.dbPath);
-    return { created: i.dbPath };
+    const recoveryKey = s.store.recoveryKey!;
+    delete s.store.recoveryKey;
+    return { created: i.dbPath, recoveryKey };
   },
   'store.unlock': (i: In<'store.unlock'>, s: Session) => {
     s.close();
@@ -362,6 +374,21 @@ const reviewSlice = {
     changePassword(s.requireStore(), user, i.password);
     return { user };
   },
+  'users.resetPassword': (i: In<'users.resetPassword'>, s: Session) => {
+    const store = s.requireStore();
+    const lockoutCleared = !!readKeyring(store.dbPath).failures?.[i.user];
+    resetPassword(store, i.user, i.password);
+    return { user: i.user, lockoutCleared };
+  },
+  'users.recover': (i: In<'users.recover'>, s: Session) => {
+    s.close();
+    // audited inside (users.recover); closed again so that the next step is a normal sign-in with the new password
+    recoverWithKey(i.dbPath, i.recoveryKey, i.user ?? 'admin', i.password).close();
+    return { user: i.user ?? 'admin', recovered: true as const };
+  },
+  'key.recoveryCreate': (_: In<'key.recoveryCreate'>, s: Session) => createRecoveryKey(s.requireStore()),
+  'key.status': (_: In<'key.status'>, s: Session) => recoveryStatus(s.requireStore()),
+  'key.export': (_: In<'key.export'>, s: Session) => ({ key: s.requireStore().dataKey.toString('hex'), cipher: CIPHER_PARAMS }),
   'review.triage': (i: In<'review.triage'>, s: Session) => (requireHitsInScope(s.requireStore().db, policy(s), i.hits), { ...triage(s.requireStore().db, i.hits, i.status, actorOf(s), i.reason ?? '', i.note ?? ''), status: i.status }),
   'review.history': (i: In<'review.history'>, s: Session) => (requireHitsInScope(s.requireStore().db, policy(s), [i.hit]), reviewHistory(s.requireStore().db, i.hit)),
   'review.proposals': (_: In<'review.proposals'>, s: Session) => listProposals(s.requireStore().db),

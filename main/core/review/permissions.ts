@@ -55,6 +55,12 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'users.list': ADMIN,
   'users.setDisabled': ADMIN,
   'users.changePassword': 'open',
+  'users.resetPassword': ADMIN,
+  // no one is signed in: holding the recovery key is the proof (main/core/review/users.ts recoverWithKey)
+  'users.recover': 'open',
+  'key.recoveryCreate': ADMIN,
+  'key.status': ANY,
+  'key.export': ADMIN,
   'session.whoami': 'open',
   'session.permissions': 'open',
   'review.triage': REVIEW,
@@ -85,7 +91,7 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
 
 /** Reads that show message content or personal data: written to the audit log like changes. */
 export const AUDITED_READS = new Set<Method>([
-  'messages.list', 'conversations.messages', 'search.query', 'hits.list', 'media.get', 'media.audio', 'people.list', 'import.quarantine', 'dict.export', 'cases.get', 'log.list', 'pii.unmask',
+  'messages.list', 'conversations.messages', 'search.query', 'hits.list', 'media.get', 'media.audio', 'people.list', 'import.quarantine', 'dict.export', 'cases.get', 'log.list', 'pii.unmask', 'key.export',
 ]);
 
 export const ROLE_ZH: Record<Role, string> = { admin: '管理员', compliance_manager: '合规经理', risk_officer: '风险经理', auditor: '审计' };

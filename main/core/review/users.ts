@@ -4,7 +4,9 @@
  * password no longer opens the store at all.
  */
 import { CoreError } from '../api/errors.js';
-import { DEFAULT_KDF, readKeyring, wrapKey, writeKeyring, type Store } from '../store/index.js';
+import { DEFAULT_KDF, openStore, readKeyring, wrapKey, writeKeyring, type Store } from '../store/index.js';
+import { newRecoveryKey, unwrapRecovery, wrapRecovery } from '../store/keyring.js';
+import { appendAudit } from './audit.js';
 
 export const ROLES = ['admin', 'compliance_manager', 'risk_officer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -65,4 +67,66 @@ export function setDisabled(store: Store, user: string, disabled: boolean, passw
   store.db.prepare('UPDATE users SET disabled = ? WHERE user = ?').run(disabled ? 1 : 0, user);
   writeKeyring(store.dbPath, keyring);
   return getUser(store, user)!;
+}
+
+/**
+ * An admin sets another user's password (issue 15 will add more): the same re-wrap as
+ * changePassword, and the user's lockout is lifted, since the new password is what they will type.
+ */
+export function resetPassword(store: Store, user: string, password: string, kdf = DEFAULT_KDF): void {
+  changePassword(store, user, password, kdf);
+  const keyring = readKeyring(store.dbPath);
+  if (keyring.failures?.[user]) {
+    delete keyring.failures[user];
+    writeKeyring(store.dbPath, keyring);
+  }
+}
+
+/**
+ * Every password lost: the recovery key opens the data key, which is wrapped again for an admin
+ * with a new password (their lockout lifted). A typo or a wrong key throws before anything is
+ * written. The store is then opened with the new password, which proves the key on the database
+ * itself; if that fails, or the user is not an active admin, the keyring is put back as it was.
+ * The act is written to the audit log as `users.recover`. Returns the open store (the caller closes it).
+ */
+export function recoverWithKey(dbPath: string, recoveryKey: string, user: string, password: string, kdf = DEFAULT_KDF): Store {
+  checkPassword(password);
+  const keyring = readKeyring(dbPath);
+  const before = structuredClone(keyring);
+  const dataKey = unwrapRecovery(keyring, recoveryKey);
+  keyring.users = keyring.users.filter((u) => u.user !== user);
+  keyring.users.push(wrapKey(dataKey, keyring.storeId, user, password, kdf));
+  dataKey.fill(0);
+  if (keyring.failures?.[user]) delete keyring.failures[user];
+  writeKeyring(dbPath, keyring);
+  let store: Store | undefined;
+  try {
+    store = openStore(dbPath, password, user);
+    const row = getUser(store, user);
+    if (!row || row.disabled || row.role !== 'admin') {
+      throw new CoreError('forbidden', `恢复密钥只能重置在用的管理员：${user} 不是`, `The recovery key resets an active admin only: ${user} is not one`);
+    }
+    appendAudit(store.db, dbPath, user, 'users.recover', `user=${user}`, { via: 'recovery key', lockoutCleared: !!before.failures?.[user] });
+    return store;
+  } catch (e) {
+    store?.close();
+    writeKeyring(dbPath, before);
+    throw e;
+  }
+}
+
+/** A new recovery key for the open store (stores made before recovery keys have none); replaces an older one. */
+export function createRecoveryKey(store: Store, kdf = DEFAULT_KDF): { recoveryKey: string; replaced: boolean } {
+  const keyring = readKeyring(store.dbPath);
+  const replaced = !!keyring.recovery;
+  const recoveryKey = newRecoveryKey();
+  keyring.recovery = wrapRecovery(store.dataKey, keyring.storeId, recoveryKey, kdf);
+  writeKeyring(store.dbPath, keyring);
+  return { recoveryKey, replaced };
+}
+
+/** Whether the store has a recovery key, and since when (never the key itself). */
+export function recoveryStatus(store: Store): { recovery: boolean; recoveryCreatedAt: number | null } {
+  const r = readKeyring(store.dbPath).recovery;
+  return { recovery: !!r, recoveryCreatedAt: r?.createdAt ?? null };
 }

@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CoreError } from '../api/errors.js';
-import { DEFAULT_KDF, readKeyring, unwrapKey, wrapKey, writeKeyring, keyringPath, type Keyring } from './keyring.js';
+import { DEFAULT_KDF, newRecoveryKey, readKeyring, unwrapKey, wrapKey, wrapRecovery, writeKeyring, keyringPath, type Keyring } from './keyring.js';
 export { readKeyring, writeKeyring, wrapKey, DEFAULT_KDF } from './keyring.js';
 import { LATEST_VERSION, migrate } from './migrations.js';
 import { cleanStaleTempFiles } from '../tempFiles.js';
@@ -41,6 +41,8 @@ export type Store = {
   dataKey: Buffer;
   /** wrong passwords for this user since their last good one (for the audit log) */
   failedBefore: number;
+  /** only on a store just made by createStore: the recovery key, to be shown once and never kept */
+  recoveryKey?: string;
   /** set when the last session ended uncleanly and the check at this open passed (for the audit log) */
   uncleanShutdown?: { pids: number[]; pages: number; checked: string[]; tookMs: number };
   close(): void;
@@ -122,12 +124,14 @@ export function createStore(dbPath: string, passphrase: string, opts: OpenOption
   }
   const dataKey = crypto.randomBytes(32);
   const storeId = crypto.randomUUID();
+  const recoveryKey = newRecoveryKey();
   const keyring: Keyring = {
     format: 'wecom-audit-keyring',
     version: 1,
     storeId,
     cipher: 'sqlcipher-v3-16k',
     users: [wrapKey(dataKey, storeId, 'admin', passphrase, opts.kdf ?? DEFAULT_KDF)],
+    recovery: wrapRecovery(dataKey, storeId, recoveryKey, opts.kdf ?? DEFAULT_KDF),
   };
   writeKeyring(dbPath, keyring, true);
   let db: Db | undefined;
@@ -139,7 +143,7 @@ export function createStore(dbPath: string, passphrase: string, opts: OpenOption
     const { from, to } = migrate(db, opts.targetVersion ?? LATEST_VERSION);
     db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('store_id', storeId);
     db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', String(Date.now()));
-    return finish(db, dbPath, 'admin', storeId, from, to, dataKey, writeMarker(dbPath));
+    return { ...finish(db, dbPath, 'admin', storeId, from, to, dataKey, writeMarker(dbPath)), recoveryKey };
   } catch (e) {
     db?.close();
     for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, keyringPath(dbPath)]) fs.rmSync(f, { force: true });

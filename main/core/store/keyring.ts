@@ -21,6 +21,8 @@ export type Keyring = {
   storeId: string;
   cipher: string;
   users: WrappedKey[];
+  /** the data key wrapped by the recovery key (entry name RECOVERY_ENTRY); absent in stores made before it existed */
+  recovery?: WrappedKey;
   /** the audit log's last entry, kept outside the database so truncation is detectable */
   auditAnchor?: { seq: number; hash: string };
   /** times the log was found not ending at its anchor when an entry was added: kept for good */
@@ -106,4 +108,88 @@ export function writeKeyring(dbPath: string, keyring: Keyring, exclusive = false
     throw new CoreError('exists', `密钥环已存在，拒绝覆盖：${file}`, `Keyring exists, refusing to overwrite: ${file}`);
   }
   writeFileAtomic(file, JSON.stringify(keyring, null, 2), { mode: 0o600 });
+}
+
+/**
+ * The recovery key: a second way to the data key that does not depend on any person's password,
+ * made at init, shown once, printed and kept in the safe. Ten groups of six digits (digits only:
+ * typed back on any keyboard or IME; full-width digits are accepted). Each group is five random
+ * digits and a Damm check digit over the group's position and those five, so a mistyped digit,
+ * two swapped neighbours or two swapped groups are caught, and named, before scrypt runs.
+ * 10 x log2(10^5) = 166 bits of randomness.
+ */
+export const RECOVERY_ENTRY = '#recovery'; // '#' is not allowed in a user name (review/users.ts), so no user can take it
+export const RECOVERY_GROUPS = 10;
+
+const DAMM = [
+  [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+  [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+  [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+  [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+  [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+  [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+  [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+  [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+  [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+  [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+];
+
+function damm(digits: string): number {
+  let interim = 0;
+  for (const d of digits) interim = DAMM[interim]![Number(d)]!;
+  return interim;
+}
+
+export function newRecoveryKey(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < RECOVERY_GROUPS; g++) {
+    const data = String(crypto.randomInt(0, 100_000)).padStart(5, '0');
+    groups.push(`${data}${damm(`${g}${data}`)}`);
+  }
+  return groups.join('-');
+}
+
+/**
+ * The canonical form of a typed recovery key (groups joined by '-'), or a 'passphrase' error that
+ * names the group with a typo. Spaces, hyphens and full-width characters are forgiven.
+ */
+export function parseRecoveryKey(typed: string): string {
+  const digits = typed.normalize('NFKC').replace(/[\s\-_.]/g, '');
+  if (!/^\d+$/.test(digits) || digits.length !== RECOVERY_GROUPS * 6) {
+    throw new CoreError(
+      'passphrase',
+      `恢复密钥格式不对：应为 ${RECOVERY_GROUPS} 组、每组 6 位数字（共 ${RECOVERY_GROUPS * 6} 位），输入了 ${digits.replace(/\D/g, '').length} 位数字${/^\d*$/.test(digits) ? '' : '及其他字符'}`,
+      `Not a recovery key: it has ${RECOVERY_GROUPS} groups of 6 digits (${RECOVERY_GROUPS * 6} in all); this has ${digits.replace(/\D/g, '').length} digits${/^\d*$/.test(digits) ? '' : ' and other characters'}`,
+    );
+  }
+  const groups = digits.match(/\d{6}/g)!;
+  const bad = groups.map((grp, g) => (damm(`${g}${grp.slice(0, 5)}`) === Number(grp[5]) ? 0 : g + 1)).filter(Boolean);
+  if (bad.length) {
+    throw new CoreError(
+      'passphrase',
+      `恢复密钥输入有误：第 ${bad.join('、')} 组校验不符，请对照打印件重新输入；密钥环未被改动`,
+      `The recovery key has a typo: group ${bad.join(', ')} does not match its check digit; type it again from the printout. The keyring was not touched`,
+    );
+  }
+  return groups.join('-');
+}
+
+export function wrapRecovery(dataKey: Buffer, storeId: string, recoveryKey: string, params = DEFAULT_KDF): WrappedKey {
+  return wrapKey(dataKey, storeId, RECOVERY_ENTRY, parseRecoveryKey(recoveryKey), params);
+}
+
+/** The data key from a typed recovery key; a typo or a wrong key is a 'passphrase' error, nothing written. */
+export function unwrapRecovery(keyring: Keyring, typed: string): Buffer {
+  const canonical = parseRecoveryKey(typed);
+  if (!keyring.recovery) {
+    throw new CoreError(
+      'passphrase',
+      '此存储库没有恢复密钥（在恢复密钥功能之前创建）；管理员可用 key recovery-create 生成一个',
+      'This store has no recovery key (it was made before recovery keys existed); an admin can make one with key recovery-create',
+    );
+  }
+  // the entry name is fixed here, not read from the entry: a user's entry copied into this slot does not pass
+  const key = unwrapKey({ ...keyring.recovery, user: RECOVERY_ENTRY }, keyring.storeId, canonical);
+  if (!key) throw new CoreError('passphrase', '恢复密钥不正确（不是这个存储库的恢复密钥），密钥环未被改动', 'Wrong recovery key (not the one of this store); the keyring was not touched');
+  return key;
 }

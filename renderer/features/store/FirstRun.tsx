@@ -35,6 +35,8 @@ export function FirstRun({ info, onOpened }: { info: AppInfo; onOpened: (store: 
   const [unlockPass, setUnlockPass] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // shown once after a store is made: the only moment the recovery key can be written down
+  const [recovery, setRecovery] = useState<{ key: string; opened: Parameters<typeof onOpened>[0] } | null>(null);
 
   function switchMode(m: 'create' | 'unlock') {
     setMode(m);
@@ -59,12 +61,14 @@ export function FirstRun({ info, onOpened }: { info: AppInfo; onOpened: (store: 
     setBusy(true);
     setError(null);
     try {
-      await call('store.create', { dbPath, passphrase: pass1 });
+      const made = await call('store.create', { dbPath, passphrase: pass1 });
       const now = await call('app.info', {});
       rememberStore(dbPath);
       setPass1('');
       setPass2('');
-      onOpened(now.open ?? { dbPath, user: 'admin', schemaVersion: 0, cipher: '' }, true);
+      const opened = now.open ?? { dbPath, user: 'admin', schemaVersion: 0, cipher: '' };
+      if (made.recoveryKey) setRecovery({ key: made.recoveryKey, opened });
+      else onOpened(opened, true);
     } catch (err) {
       setError(errorOf(err));
     } finally {
@@ -91,6 +95,26 @@ export function FirstRun({ info, onOpened }: { info: AppInfo; onOpened: (store: 
   }
 
   const keyringName = `${(mode === 'create' ? createPath : unlockPath).trim() || 'store.db'}.keyring`;
+
+  if (recovery) {
+    return (
+      <div className="first-run">
+        <div className="first-run-panel" data-testid="recovery-key-panel">
+          <h1 className="first-run-heading">{t('first.recoveryTitle')}</h1>
+          <p>{t('first.recoveryIntro')}</p>
+          <p className="recovery-key mono" data-testid="recovery-key">
+            {recovery.key}
+          </p>
+          <p className="hint">{t('first.recoveryHint')}</p>
+          <div className="form-actions">
+            <button type="button" className="btn btn-primary" data-testid="recovery-done" onClick={() => onOpened(recovery.opened, true)}>
+              {t('first.recoveryDone')}
+            </button>
+          </div>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <div className="first-run">
