@@ -7,9 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, session as electronSession } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session as electronSession } from 'electron';
 import { Session } from '../core/api/context.js';
 import { defaultDataDir, defaultDbPath } from '../core/paths.js';
+import { requestAllowed } from './appFiles.js';
 import { registerIpc } from './ipc.js';
 import { printPdf } from './pdf.js';
 import { pickPaths } from './shell.js';
@@ -23,7 +24,9 @@ app.setPath('userData', dataDir);
 app.enableSandbox();
 
 const appRoot = app.getAppPath();
-const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
+/** the only folder whose files the window may load (appFiles.ts) */
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
+const rendererIndex = path.join(rendererDir, 'index.html');
 const preloadScript = path.join(appRoot, 'dist', 'preload', 'index.cjs');
 const indexUrl = pathToFileURL(rendererIndex).href;
 
@@ -101,14 +104,15 @@ if (!app.requestSingleInstanceLock()) {
     const ses = electronSession.defaultSession;
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
-    // Nothing in this app talks to the network; refuse any request that is not a packaged file.
+    // Nothing in this app talks to the network, and the window reads no file but its own renderer's:
+    // refuse any http(s) and any file:// outside dist/renderer (resolved, symlinks followed).
     ses.webRequest.onBeforeRequest((details, callback) => {
-      const ok = details.url.startsWith('file://') || details.url.startsWith('devtools://') || details.url.startsWith('data:') || details.url.startsWith('blob:');
+      const ok = requestAllowed(details.url, rendererDir) || (!app.isPackaged && details.url.startsWith('devtools://'));
       callback({ cancel: !ok });
     });
     if (app.isPackaged) Menu.setApplicationMenu(null);
 
-    registerIpc(coreSession, indexUrl, () => BrowserWindow.getAllWindows());
+    registerIpc(ipcMain, coreSession, indexUrl, () => BrowserWindow.getAllWindows());
     mainWindow = createWindow();
 
     app.on('activate', () => {
