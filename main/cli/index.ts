@@ -74,6 +74,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'store check': { options: {}, usage: 'store check --db FILE  (every page\'s authentication, SQLite\'s integrity check, the audit chain; exit 5 on any problem)', maxArgs: 0 },
   'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
   evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' }, 'no-pdf': { type: 'boolean' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip [--no-pdf]  (transcript.pdf via Chromium: CHROMIUM_PATH)', maxArgs: 0 },
+  'key rotate-signing': { options: {}, usage: 'key rotate-signing --db FILE  (admin: a new evidence-signing key; publish the new fingerprint; old packs keep their old one)', maxArgs: 0 },
   verify: { options: { 'expect-fingerprint': { type: 'string' }, 'trusted-signers': { type: 'string' } }, usage: 'verify FILE.zip [--expect-fingerprint FP] [--trusted-signers FILE]  (without either the signer is not pinned: exit 0 with a warning)', minArgs: 1, maxArgs: 1 },
   'schedule list': { options: {}, usage: 'schedule list --db FILE', maxArgs: 0 },
   'schedule add': {
@@ -623,6 +624,12 @@ async function run(argv: string[]): Promise<number> {
             rows.map((r) => [String(r.scheduleId), r.scheduleDeleted ? `${r.scheduleName}（已删除 deleted）` : r.scheduleName, formatTime(r.startedAt), r.ok ? '成功' : r.ok === false ? '失败' : '运行中', r.ok ? r.summary : r.error]),
           ),
         );
+        return 0;
+      }
+      case 'key rotate-signing': {
+        await cli.unlock();
+        const r = await cli.call('signing.rotate', {});
+        cli.print(r, () => `已更换签名密钥 / signing key rotated\n旧指纹 previous ${r.previous}\n新指纹 new      ${r.fingerprint}\n请公布新指纹；已生成的证据包仍按旧指纹核验 / publish the new fingerprint; packs already made verify against the old one`);
         return 0;
       }
       case 'verify': {

@@ -224,3 +224,30 @@ test('zips whose entries two readers could see differently are refused before an
     if (what !== 'not in the manifest') assert.ok(v.json.problems.every((p: string) => /zip structure refused/.test(p) && /压缩包结构不可信/.test(p)), `${what}: bilingual, and nothing read: ${v.json.problems}`);
   }
 });
+
+test('key rotate-signing: new packs get the new key, old packs keep verifying against their pinned old fingerprint; admin only, audited', () => {
+  const { dir, db, out: oldPack, fingerprint: oldFp } = packFixture();
+  const r = cli(['key', 'rotate-signing', '--db', db, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json.previous, oldFp);
+  assert.notEqual(r.json.fingerprint, oldFp);
+  const newFp = r.json.fingerprint as string;
+  const hits = cli(['hits', '--db', db, '--json']).json.filter((h: any) => h.category !== 'behaviour');
+  const newPack = path.join(dir, 'new.zip');
+  const e = cli(['evidence', '--db', db, '--hits', String(hits[0].id), '--out', newPack, '--no-pdf', '--json']);
+  assert.equal(e.json.fingerprint, newFp);
+
+  assert.equal(cli(['verify', oldPack, '--expect-fingerprint', oldFp]).code, 0, 'the old pack, pinned to the old key');
+  assert.equal(cli(['verify', newPack, '--expect-fingerprint', oldFp]).code, 5, 'the new pack is not the old key');
+  assert.equal(cli(['verify', newPack, '--expect-fingerprint', newFp]).code, 0);
+  assert.equal(cli(['verify', oldPack, '--expect-fingerprint', newFp]).code, 5);
+  const list = path.join(dir, 'signers.txt');
+  fs.writeFileSync(list, `${oldFp} 总行 2024 (retired)\n${newFp} 总行 2025\n`);
+  assert.equal(cli(['verify', oldPack, '--trusted-signers', list, '--json']).json.signer.label, '总行 2024 (retired)');
+  assert.equal(cli(['verify', newPack, '--trusted-signers', list, '--json']).json.signer.label, '总行 2025');
+
+  assert.ok(cli(['log', 'list', '--db', db, '--json']).json.some((x: any) => x.action === 'signing.rotate'), 'audited');
+  const NEW_PW = 'officer-pass-1';
+  assert.equal(cli(['users', 'add', 'li', '--role', 'risk_officer', '--db', db], { WECOM_AUDIT_NEW_PASSWORD: NEW_PW }).code, 0);
+  assert.equal(cli(['key', 'rotate-signing', '--db', db, '--user', 'li'], { WECOM_AUDIT_PASSPHRASE: NEW_PW }).code, 6);
+});
