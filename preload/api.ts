@@ -541,7 +541,14 @@ export const contract = {
     // pdf: false skips transcript.pdf (default: include it where the host can print)
     input: z.object({ hits: z.array(z.number().int()).max(10_000).optional(), case: z.number().int().optional(), out: path, pdf: z.boolean().optional() }).strict(),
   },
-  'evidence.verify': { kind: 'read', needsStore: false, input: z.object({ file: path }).strict() },
+  /**
+   * expectFingerprint: the signer's SHA-256 fingerprint (hex; colons, spaces, case ignored);
+   * trustedSigners: a trusted-signers file (main/core/report/trust.ts). With either, a pack signed
+   * by a key not among them is invalid; with both, either may match.
+   */
+  /** admin: a new evidence-signing key; the old public key is kept in the history (core/report/signing.ts) */
+  'signing.rotate': { kind: 'write', needsStore: true, input: z.object({}).strict() },
+  'evidence.verify': { kind: 'read', needsStore: false, input: z.object({ file: path, expectFingerprint: z.string().max(200).optional(), trustedSigners: path.optional() }).strict() },
   'dashboard.get': { kind: 'read', needsStore: true, input: z.object({ from: epochMs, to: epochMs, branch: z.string().max(128).optional() }).strict() },
   'schedules.list': { kind: 'read', needsStore: true, input: z.object({}).strict() },
   'schedules.add': {
@@ -646,7 +653,8 @@ export type Outputs = {
   'pii.unmask': { hit: number; match: string };
   /** pdf: whether transcript.pdf is in the pack; pdfReason: why not, when it is not */
   'evidence.create': { out: string; files: number; sha256: string; fingerprint: string; packId: string; pdf: boolean; pdfReason?: string };
-  'evidence.verify': { valid: boolean; problems: string[]; fingerprint: string | null; files: number };
+  'signing.rotate': { previous: string; fingerprint: string; retired: number };
+  'evidence.verify': { valid: boolean; problems: string[]; fingerprint: string | null; files: number; pinned: boolean; trusted: boolean; signer: { label: string; source: string } | null; fingerprintCommand: string };
   'report.create': { out: string; sheets: string[]; hits: number; fingerprint: string };
   'dashboard.get': Dashboard;
   'schedules.list': Schedule[];

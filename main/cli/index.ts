@@ -82,7 +82,8 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
   'store check': { options: {}, usage: 'store check --db FILE  (every page\'s authentication, SQLite\'s integrity check, the audit chain; exit 5 on any problem)', maxArgs: 0 },
   'log list': { options: { limit: { type: 'string' }, action: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, usage: 'log list --db FILE [--limit N] [--action A] [--from T] [--to T]', maxArgs: 0 },
   evidence: { options: { hits: { type: 'string' }, case: { type: 'string' }, out: { type: 'string' }, 'no-pdf': { type: 'boolean' } }, usage: 'evidence --db FILE (--hits ID,… | --case ID) --out FILE.zip [--no-pdf]  (transcript.pdf via Chromium: CHROMIUM_PATH)', maxArgs: 0 },
-  verify: { options: {}, usage: 'verify FILE.zip', minArgs: 1, maxArgs: 1 },
+  'key rotate-signing': { options: {}, usage: 'key rotate-signing --db FILE  (admin: a new evidence-signing key; publish the new fingerprint; old packs keep their old one)', maxArgs: 0 },
+  verify: { options: { 'expect-fingerprint': { type: 'string' }, 'trusted-signers': { type: 'string' } }, usage: 'verify FILE.zip [--expect-fingerprint FP] [--trusted-signers FILE]  (without either the signer is not pinned: exit 0 with a warning)', minArgs: 1, maxArgs: 1 },
   'schedule list': { options: {}, usage: 'schedule list --db FILE', maxArgs: 0 },
   'schedule add': {
     options: { kind: { type: 'string' }, cron: { type: 'string' }, folder: { type: 'string' }, media: { type: 'string' }, 'out-dir': { type: 'string' }, period: { type: 'string' }, branch: { type: 'string' } },
@@ -123,6 +124,19 @@ ${Object.values(COMMANDS)
 口令来自环境变量 WECOM_AUDIT_PASSPHRASE，或终端上的隐藏输入。
 The passphrase comes from WECOM_AUDIT_PASSPHRASE or a hidden prompt on a terminal.
 退出码 / exit codes: 0 done, 1 failed, 2 usage, 3 passphrase, 4 rejected, 5 integrity, 6 not permitted`;
+
+/** What `verify` says when no fingerprint was pinned: the check proved integrity, not who signed. */
+function notPinnedWarning(fingerprint: string, command: string): string {
+  return [
+    '⚠ 签名者未固定（未核对是谁签的名）：本次只证明包内文件与包内公钥一致，任何人都能改动文件后用自己的密钥重新签名。',
+    '  请将下面的指纹与总行公布的指纹逐位核对，或用 --expect-fingerprint FP 或 --trusted-signers FILE 重新核验。',
+    '⚠ Signer NOT pinned: this only shows the files match the public key inside the pack; anyone can edit a pack and re-sign it with a key of their own.',
+    '  Compare the fingerprint below with the one head office published, or verify again with --expect-fingerprint FP or --trusted-signers FILE.',
+    `  公钥指纹 fingerprint: ${fingerprint}`,
+    '  用 OpenSSL 自行计算（在解压出的 public-key.pem 旁运行，输出同一串十六进制，不含冒号）/ compute it with OpenSSL (beside the unzipped public-key.pem; same hex, without colons):',
+    `    ${command}`,
+  ].join('\n');
+}
 
 function int(v: string | boolean | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -661,9 +675,35 @@ async function run(argv: string[]): Promise<number> {
         );
         return 0;
       }
+      case 'key rotate-signing': {
+        await cli.unlock();
+        const r = await cli.call('signing.rotate', {});
+        cli.print(r, () => `已更换签名密钥 / signing key rotated\n旧指纹 previous ${r.previous}\n新指纹 new      ${r.fingerprint}\n请公布新指纹；已生成的证据包仍按旧指纹核验 / publish the new fingerprint; packs already made verify against the old one`);
+        return 0;
+      }
       case 'verify': {
-        const r = await cli.call('evidence.verify', { file: path.resolve(positionals[0]!) });
-        cli.print({ valid: r.valid, problems: r.problems, fingerprint: r.fingerprint, files: r.files }, () => (r.valid ? `✓ 证据包完整，签名有效 / pack intact, signature valid (${r.files} files)\n公钥指纹 fingerprint ${r.fingerprint}` : ['✗ 证据包验证失败 / pack FAILED verification:', ...r.problems.map((p) => `  ${p}`)].join('\n')));
+        const expect = values['expect-fingerprint'];
+        const signers = values['trusted-signers'];
+        const r = await cli.call('evidence.verify', {
+          file: path.resolve(positionals[0]!),
+          ...(typeof expect === 'string' && { expectFingerprint: expect }),
+          ...(typeof signers === 'string' && { trustedSigners: path.resolve(signers) }),
+        });
+        // an unpinned pack proves only that it matches the key inside it: said on stderr even with --json
+        const notPinned = !r.pinned && r.fingerprint ? notPinnedWarning(r.fingerprint, r.fingerprintCommand) : '';
+        if (notPinned) process.stderr.write(notPinned + '\n');
+        cli.print({ valid: r.valid, problems: r.problems, fingerprint: r.fingerprint, trusted: r.trusted, pinned: r.pinned, signer: r.signer, files: r.files, fingerprintCommand: r.fingerprintCommand }, () =>
+          r.valid
+            ? [
+                r.trusted
+                  ? `✓ 证据包完整，签名有效，签名者受信任 / pack intact, signature valid, signer trusted (${r.files} files)`
+                  : `✓ 证据包完整，包内签名有效 / pack intact, its own signature valid (${r.files} files)`,
+                `公钥指纹 fingerprint ${r.fingerprint}`,
+                ...(r.signer ? [`签名者 signer: ${r.signer.label || '—'}  (${r.signer.source})`] : []),
+                ...(notPinned ? ['', notPinned] : []),
+              ].join('\n')
+            : ['✗ 证据包验证失败 / pack FAILED verification:', ...r.problems.map((p) => `  ${p}`)].join('\n'),
+        );
         return r.valid ? 0 : 5;
       }
       case 'people import': {

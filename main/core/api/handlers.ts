@@ -19,6 +19,8 @@ import { listHits } from '../scan/hits.js';
 import { scanStatus } from '../scan/status.js';
 import { PERMISSIONS } from '../review/permissions.js';
 import { buildEvidence } from '../report/evidence.js';
+import { expectedSigner, readTrustedSigners } from '../report/trust.js';
+import { rotateSigningKey } from '../report/signing.js';
 import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
 import { dashboard } from '../report/dashboard.js';
@@ -451,7 +453,9 @@ const reviewSlice = {
     assertIntact(s.requireStore(), { zh: '证据包', en: 'evidence pack' });
     return buildEvidence(s.requireStore(), { ...(i.hits && { hits: i.hits }), ...(i.case !== undefined && { caseId: i.case }) }, i.out, actorOf(s), { printPdf: s.config.printPdf, pdf: i.pdf, policy: p });
   },
-  'evidence.verify': (i: In<'evidence.verify'>) => verifyPack(i.file),
+  'signing.rotate': (_: In<'signing.rotate'>, s: Session) => rotateSigningKey(s.requireStore().db),
+  'evidence.verify': (i: In<'evidence.verify'>) =>
+    verifyPack(i.file, [...(i.expectFingerprint !== undefined ? [expectedSigner(i.expectFingerprint)] : []), ...(i.trustedSigners !== undefined ? readTrustedSigners(i.trustedSigners) : [])]),
   'dashboard.get': (i: In<'dashboard.get'>, s: Session) => dashboard(s.requireStore().db, { from: i.from, to: i.to, ...(i.branch && { branch: i.branch }) }),
   'schedules.list': (_: In<'schedules.list'>, s: Session) => listSchedules(s.requireStore(), actorOrDeny(s)),
   'schedules.add': (i: In<'schedules.add'>, s: Session) => restartAfter(s, addSchedule(s.requireStore(), i.name, i.kind, i.cron, i.params, actorOrDeny(s))),

@@ -22,6 +22,7 @@ import { getMedia, sniffMime } from '../viewer/media.js';
 import { writeFileAtomic } from '../tempFiles.js';
 import { maskHit, maskMessage, type Policy } from '../review/policy.js';
 import { signingKey } from './signing.js';
+import { FINGERPRINT_COMMAND } from './trust.js';
 import { MANIFEST, PUBLIC_KEY, SIGNATURE, type PackManifest } from './verify.js';
 import { transcriptHtml, type TranscriptInput } from './transcript.js';
 
@@ -134,7 +135,19 @@ export async function buildEvidence(store: Store, sel: { hits?: number[]; caseId
       `签名公钥指纹 public key fingerprint (SHA-256): ${key.fingerprint}`,
       '',
       '核验 / verify:',
-      '  wecom-audit verify THIS.zip',
+      '  wecom-audit verify THIS.zip --expect-fingerprint <总行公布的指纹 the fingerprint head office published>',
+      '  wecom-audit verify THIS.zip --trusted-signers trusted-signers.txt',
+      '',
+      '签名者 / who signed it:',
+      '  包内公钥只能证明文件自签名后未被改动；任何人都能改动文件后用自己的密钥重新签名并换掉 public-key.pem。',
+      '  所以必须把上面的指纹与总行合规部另行公布的指纹逐位核对（上面的 --expect-fingerprint 会自动核对）。',
+      '  The key inside only proves the files are unchanged since someone signed them: anyone can edit a file, re-sign',
+      '  with a key of their own and swap public-key.pem. Compare the fingerprint above with the one head office',
+      '  published through another channel (--expect-fingerprint does it for you).',
+      '  用 OpenSSL 计算指纹（解压后在 public-key.pem 旁运行，输出同一串十六进制，不含冒号）/',
+      '  compute the fingerprint with OpenSSL (beside the unzipped public-key.pem; same hex, without colons):',
+      `  ${FINGERPRINT_COMMAND}`,
+      '',
       '或用 OpenSSL（无需本软件）/ or with OpenSSL alone:',
       '  base64 -d manifest.sig > manifest.sig.bin',
       '  openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in manifest.json -sigfile manifest.sig.bin',

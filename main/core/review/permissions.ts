@@ -52,6 +52,7 @@ export const PERMISSIONS: Record<Method, Role[] | 'open'> = {
   'rules.list': ANY,
   'rules.set': DICTIONARY,
   'users.add': ADMIN,
+  'signing.rotate': ADMIN,
   'users.list': ADMIN,
   'users.setDisabled': ADMIN,
   'users.changePassword': 'open',
