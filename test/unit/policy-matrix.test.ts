@@ -71,6 +71,7 @@ const SCOPE: Record<Method, 'target' | 'list' | 'none'> = {
   'key.recoveryCreate': 'none',
   'key.status': 'none',
   'key.export': 'none',
+  'signing.rotate': 'none',
   'session.whoami': 'none',
   'session.permissions': 'none',
   'review.triage': 'target',
