@@ -144,13 +144,7 @@ export function makePdfTempDir(base = os.tmpdir()): string {
 /** Stale profile folders in `base`: their process is gone (or, made before they carried a pid, they are old). */
 export function cleanStalePdfDirs(base = os.tmpdir(), now = Date.now()): string[] {
   const removed: string[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(base);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
+  for (const name of namesIn(base)) {
     const m = PDF_DIR.exec(name);
     if (!m && !LEGACY_PDF_DIR.test(name)) continue;
     const full = path.join(base, name);
@@ -165,6 +159,15 @@ export function cleanStalePdfDirs(base = os.tmpdir(), now = Date.now()): string[
     }
   }
   return removed;
+}
+
+/** The names in a folder; none when it cannot be read (gone, or not ours). */
+function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function ownedByUs(st: fs.Stats): boolean {
@@ -191,13 +194,7 @@ function cleanRegistry(): string[] {
   const removed: string[] = [];
   const dir = pendingRegistryDir();
   if (!dir) return removed;
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
     if (!pid || pidAlive(pid)) continue;
     const entry = path.join(dir, name);
@@ -218,13 +215,7 @@ export function cleanStaleBeside(dbPath: string): string[] {
   const removed: string[] = [];
   const dir = path.dirname(path.resolve(dbPath));
   const base = path.basename(dbPath);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     if (!name.startsWith(`${base}.`) || !TEMP_FILE.test(name)) continue;
     const full = path.join(dir, name);
     if (removeIfStale(full)) removed.push(full);

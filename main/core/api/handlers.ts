@@ -25,7 +25,7 @@ import { verifyPack } from '../report/verify.js';
 import { writeReport } from '../report/workbook.js';
 import { dashboard } from '../report/dashboard.js';
 import { addSchedule, fireSchedule, listRuns, listSchedules, removeSchedule, runSchedule, Scheduler, setScheduleEnabled, updateSchedule } from '../scheduler/schedules.js';
-import { casesInScope, contactsInScope, maskContact, maskConversation, maskHit, maskMessage, maskText, policyOf, requireCaseInScope, requireConversationInScope, requireHitsInScope, scopeWhere, type Policy } from '../review/policy.js';
+import { casesInScope, contactsInScope, maskContact, maskConversation, maskHit, maskMessage, maskText, policyOf, requireCaseInScope, requireConversationInScope, requireHitsInScope, requireMediaInScope, scopeWhere, type Policy } from '../review/policy.js';
 import { appendAudit, listAudit, verifyAudit } from '../review/audit.js';
 import { createCase, decideProposal, getCase, listCases, listProposals, reviewHistory, triage, updateCase } from '../review/triage.js';
 import { addUser, changePassword, createRecoveryKey, getUser, listUsers, recoverWithKey, recoveryStatus, resetPassword, setDisabled } from '../review/users.js';
@@ -177,12 +177,12 @@ const viewerSlice = {
     return at;
   },
   'media.get': (i: In<'media.get'>, s: Session) => {
-    requireMediaInScope(s, i.sha256);
+    requireMediaInScope(s.requireStore().db, policy(s), i.sha256);
     const m = getMedia(s.requireStore().db, i.sha256);
     return { sha256: m.sha256, mime: m.mime, size: m.size, name: m.name, base64: m.bytes.toString('base64') };
   },
   'media.audio': async (i: In<'media.audio'>, s: Session) => {
-    requireMediaInScope(s, i.sha256);
+    requireMediaInScope(s.requireStore().db, policy(s), i.sha256);
     const m = getMedia(s.requireStore().db, i.sha256);
     const a = await decodeVoice(m.bytes);
     return { sha256: m.sha256, codec: a.codec, sampleRate: a.sampleRate, durationMs: a.durationMs, wavBase64: a.wav.toString('base64') };
@@ -305,23 +305,6 @@ const detectSlice = {
 /** The acting user's scope and masking (review/policy.ts): decided once per request, from the signed-in user. */
 const policy = (s: Session): Policy => policyOf(s.actor);
 
-/** A scoped user sees media only of messages in their branch's conversations. */
-function requireMediaInScope(s: Session, sha256: string): void {
-  const p = policy(s);
-  if (!p.branch) return;
-  const db = s.requireStore().db;
-  const convs = db.prepare('SELECT DISTINCT m.conversation_id FROM message_media x JOIN messages m ON m.id = x.message_id WHERE x.sha256 = ?').pluck().all(sha256) as (number | null)[];
-  const ok = convs.some((c) => {
-    if (c === null) return false;
-    try {
-      requireConversationInScope(db, p, c);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!ok) throw new CoreError('forbidden', `该媒体文件不在您的范围（${p.branch}）内`, `That media is outside your scope (${p.branch})`);
-}
 const actorOf = (s: Session) => s.actor?.user ?? s.requireStore().user;
 /** the acting user with role and scope (dispatch has set it for every role-checked method) */
 function actorOrDeny(s: Session): Actor {

@@ -35,25 +35,26 @@ export function scopeWhere(p: Policy): { where: string[]; args: string[] } {
 const outside = (p: Policy, what: { zh: string; en: string }) =>
   new CoreError('forbidden', `${what.zh}不在您的范围（${p.branch}）内`, `${what.en} outside your scope (${p.branch})`);
 
-function requireMessagesWhere(db: Db, p: Policy, join: string, ids: number[], what: { zh: string; en: string }): void {
+/** `table` (aliased x) joined to its message m and conversation c by `join`: every id that exists must be in scope. */
+function requireMessagesWhere(db: Db, p: Policy, table: string, join: string, ids: number[], what: { zh: string; en: string }): void {
   if (!p.branch || !ids.length) return;
   const s = scopeWhere(p);
   const unique = [...new Set(ids)];
   for (let k = 0; k < unique.length; k += 500) {
     const part = unique.slice(k, k + 500);
     const inScope = db
-      .prepare(`SELECT count(DISTINCT x.id) FROM ${join} WHERE x.id IN (${part.map(() => '?').join(',')}) AND ${s.where.join(' AND ')}`)
+      .prepare(`SELECT count(DISTINCT x.id) FROM ${table} x ${join} WHERE x.id IN (${part.map(() => '?').join(',')}) AND ${s.where.join(' AND ')}`)
       .pluck()
       .get(...part, ...s.args) as number;
     // ids that do not exist are the handler's to report (not found); here only what exists counts
-    const existing = db.prepare(`SELECT count(*) FROM ${join.split(' ')[0]} x WHERE x.id IN (${part.map(() => '?').join(',')})`).pluck().get(...part) as number;
+    const existing = db.prepare(`SELECT count(*) FROM ${table} x WHERE x.id IN (${part.map(() => '?').join(',')})`).pluck().get(...part) as number;
     if (inScope < existing) throw outside(p, what);
   }
 }
 
 /** Hits: each one's message must be within the scope. */
 export function requireHitsInScope(db: Db, p: Policy, hitIds: number[]): void {
-  requireMessagesWhere(db, p, 'hits x JOIN messages m ON m.id = x.message_id LEFT JOIN conversations c ON c.id = m.conversation_id', hitIds, { zh: '所选命中', en: 'Some of these hits are' });
+  requireMessagesWhere(db, p, 'hits', 'JOIN messages m ON m.id = x.message_id LEFT JOIN conversations c ON c.id = m.conversation_id', hitIds, { zh: '所选命中', en: 'Some of these hits are' });
 }
 
 /** A case: every hit in it within the scope (a case reaching into another branch is head office's). */
@@ -92,6 +93,19 @@ export function requireConversationInScope(db: Db, p: Policy, conversation: numb
     .prepare(`SELECT 1 FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id WHERE m.conversation_id = ? AND ${s.where.join(' AND ')} LIMIT 1`)
     .get(conversation, ...s.args);
   if (!ok) throw outside(p, { zh: '该会话', en: 'That conversation is' });
+}
+
+/** A medium: it is carried by a message of a conversation within the scope (as the viewer shows it). */
+export function requireMediaInScope(db: Db, p: Policy, sha256: string): void {
+  if (!p.branch) return;
+  const s = scopeWhere(p);
+  const ok = db
+    .prepare(
+      `SELECT 1 FROM message_media x JOIN messages mm ON mm.id = x.message_id WHERE x.sha256 = ? AND EXISTS
+         (SELECT 1 FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id WHERE m.conversation_id = mm.conversation_id AND ${s.where.join(' AND ')}) LIMIT 1`,
+    )
+    .get(sha256, ...s.args);
+  if (!ok) throw outside(p, { zh: '该媒体文件', en: 'That media is' });
 }
 
 /** Contacts a scoped user may see: those their branch's staff own or talk with. */
